@@ -1,0 +1,162 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, clearToken, loadToken, setUnauthorizedHandler } from './api.js';
+import { lazyPage } from './components/lazy.js';
+import { ConnectionFormPage } from './pages/connection-form.js';
+import { ConnectionsPage } from './pages/connections.js';
+import { DestinationFormPage } from './pages/destination-form.js';
+import { DestinationsPage } from './pages/destinations.js';
+import { EventsPage } from './pages/events.js';
+import { LimitsPage } from './pages/limits.js';
+import { LoginPage } from './pages/login.js';
+import { OverviewPage } from './pages/overview.js';
+import { SourcesPage } from './pages/sources.js';
+import { matchPath, navigate, queryOf, useHashPath } from './router.js';
+
+// Top-level navigation; later pages (Overview, Pulls, Accounts) add an entry here and a route below.
+const NAV: { path: string; label: string }[] = [
+  { path: '/overview', label: 'Overview' },
+  { path: '/connections', label: 'Connections' },
+  { path: '/sources', label: 'Sources' },
+  { path: '/destinations', label: 'Destinations' },
+  { path: '/events', label: 'Events' },
+  { path: '/limits', label: 'Limits' },
+  { path: '/gainsight', label: 'Gainsight' },
+  { path: '/accounts', label: 'Accounts' },
+  { path: '/qualtrics', label: 'Qualtrics' },
+  { path: '/pipelines', label: 'Pipelines' },
+];
+
+type Render = (params: Record<string, string>, query: URLSearchParams) => ComponentChildren;
+
+// Gainsight pulls and accounts load on first visit (their own chunk).
+const GainsightPage = lazyPage(() => import('./pages/gainsight.js').then((m) => m.GainsightPage));
+const AccountsPage = lazyPage(() => import('./pages/accounts.js').then((m) => m.AccountsPage));
+const AccountPage = lazyPage(() => import('./pages/accounts.js').then((m) => m.AccountPage));
+const QualtricsPage = lazyPage(() => import('./qualtrics/qualtrics-page.js').then((m) => m.QualtricsPage));
+const PipelinesPage = lazyPage(() => import('./pages/pipelines.js').then((m) => m.PipelinesPage));
+const PipelineFormPage = lazyPage(() => import('./pages/pipelines.js').then((m) => m.PipelineFormPage));
+
+const ROUTES: { pattern: string; render: Render }[] = [
+  { pattern: '/overview', render: (_, q) => <OverviewPage query={q} /> },
+  { pattern: '/connections', render: () => <ConnectionsPage /> },
+  { pattern: '/connections/new', render: () => <ConnectionFormPage /> },
+  { pattern: '/connections/:id/edit', render: (p) => <ConnectionFormPage id={p['id']} /> },
+  { pattern: '/sources', render: () => <SourcesPage /> },
+  { pattern: '/destinations', render: () => <DestinationsPage /> },
+  { pattern: '/destinations/new', render: () => <DestinationFormPage /> },
+  { pattern: '/destinations/:id/edit', render: (p) => <DestinationFormPage id={p['id']} /> },
+  // Both event views are one component, so switching keeps its live stream open.
+  { pattern: '/events', render: (_, q) => <EventsPage view="all" query={q} /> },
+  { pattern: '/events/failures', render: (_, q) => <EventsPage view="failures" query={q} /> },
+  { pattern: '/limits', render: () => <LimitsPage /> },
+  { pattern: '/gainsight', render: (_, q) => <GainsightPage connectionId={q.get('connection') ?? undefined} /> },
+  { pattern: '/accounts', render: () => <AccountsPage /> },
+  { pattern: '/accounts/:id', render: (p) => <AccountPage id={p['id']!} /> },
+  { pattern: '/qualtrics', render: () => <QualtricsPage /> },
+  { pattern: '/pipelines', render: () => <PipelinesPage /> },
+  { pattern: '/pipelines/new', render: () => <PipelineFormPage /> },
+  { pattern: '/pipelines/:id/edit', render: (p) => <PipelineFormPage id={p['id']} /> },
+];
+
+const HOME = '/overview';
+
+function Routes({ path }: { path: string }) {
+  for (const route of ROUTES) {
+    const params = matchPath(route.pattern, path);
+    if (params) return <>{route.render(params, queryOf(path))}</>;
+  }
+  return (
+    <section class="page">
+      <h1>Page not found</h1>
+      <p>
+        Nothing lives at <code>{path}</code>. <a href={`#${HOME}`}>Go to the overview</a>.
+      </p>
+    </section>
+  );
+}
+
+export function App() {
+  const [token, setToken] = useState(loadToken);
+  const [loginMessage, setLoginMessage] = useState<string | undefined>();
+  const [version, setVersion] = useState<string | undefined>();
+  const path = useHashPath();
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      clearToken();
+      setToken(null);
+      setLoginMessage('Your session was rejected by the hub. Sign in again with the admin token.');
+    });
+    return () => setUnauthorizedHandler(undefined);
+  }, []);
+
+  useEffect(() => {
+    api.health().then(
+      (h) => setVersion(h.version),
+      () => setVersion(undefined),
+    );
+  }, []);
+
+  useEffect(() => {
+    if (path === '/') navigate(HOME);
+  }, [path]);
+
+  if (!token) {
+    return (
+      <LoginPage
+        message={loginMessage}
+        version={version}
+        onSignedIn={(t) => {
+          setLoginMessage(undefined);
+          setToken(t);
+        }}
+      />
+    );
+  }
+
+  const signOut = () => {
+    clearToken();
+    setToken(null);
+    setLoginMessage('You are signed out.');
+  };
+
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <a class="brand" href={`#${HOME}`}>
+          <span class="brand-mark" aria-hidden="true" />
+          Synchub
+        </a>
+        <nav aria-label="Main">
+          <ul class="nav-list">
+            {NAV.map((item) => {
+              const bare = path.split('?')[0]!;
+              const active = bare === item.path || bare.startsWith(`${item.path}/`);
+              return (
+                <li key={item.path}>
+                  <a
+                    href={`#${item.path}`}
+                    class={active ? 'nav-link active' : 'nav-link'}
+                    aria-current={active ? 'page' : undefined}
+                  >
+                    {item.label}
+                  </a>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <div class="topbar-end">
+          {version && <span class="version">v{version}</span>}
+          <button type="button" class="button ghost" onClick={signOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main>
+        <Routes path={path} />
+      </main>
+    </div>
+  );
+}

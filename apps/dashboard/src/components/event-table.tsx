@@ -1,0 +1,108 @@
+import { formatDate, formatTime } from '../format.js';
+import type { EventRow } from '../types.js';
+import { StateBadge } from './state-badge.js';
+
+interface Props {
+  rows: EventRow[];
+  selectedId: number | undefined;
+  onSelect: (id: number) => void;
+  onReplay: (id: number) => void;
+  replayingId: number | undefined;
+}
+
+/** Recent events, newest first. A row opens the detail panel (the id button does the same from the keyboard). */
+export function EventTable({ rows, selectedId, onSelect, onReplay, replayingId }: Props) {
+  return (
+    <div class="card table-card">
+      <table class="table events-table">
+        <caption class="visually-hidden">Recent events, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">ID</th>
+            <th scope="col">Type</th>
+            <th scope="col">Label</th>
+            <th scope="col">State</th>
+            <th scope="col" class="num">
+              Attempts
+            </th>
+            <th scope="col">Received</th>
+            <th scope="col">Last error</th>
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((e) => {
+            const selected = e.id === selectedId;
+            return (
+              <tr
+                key={e.id}
+                class={selected ? 'clickable selected' : 'clickable'}
+                data-state={e.state}
+                onClick={() => onSelect(e.id)}
+              >
+                <td>
+                  <button
+                    type="button"
+                    class="link-button mono"
+                    aria-label={`Show event ${e.id}`}
+                    aria-expanded={selected}
+                    aria-controls={selected ? 'event-detail' : undefined}
+                    onClick={(ev) => {
+                      ev.stopPropagation();
+                      onSelect(e.id);
+                    }}
+                  >
+                    {e.id}
+                  </button>
+                </td>
+                <td>
+                  <span class="type-tag">{e.type}</span>
+                </td>
+                <td class="label-cell">{e.label || <span class="muted">—</span>}</td>
+                <td>
+                  <StateBadge state={e.state} />
+                </td>
+                <td class="num">{e.attempts}</td>
+                <td class="nowrap">
+                  <time
+                    dateTime={new Date(e.receivedAt).toISOString()}
+                    title={formatDate(new Date(e.receivedAt).toISOString())}
+                  >
+                    {formatTime(e.receivedAt)}
+                  </time>
+                </td>
+                <td class="error-cell">
+                  {e.lastError ? (
+                    <>
+                      <code class="code">{e.lastError.code}</code> <span>{e.lastError.message}</span>
+                    </>
+                  ) : (
+                    <span class="muted">—</span>
+                  )}
+                </td>
+                <td class="actions">
+                  {e.state === 'failed' && (
+                    <button
+                      type="button"
+                      class="button small"
+                      aria-label={`Replay event ${e.id}`}
+                      disabled={replayingId === e.id}
+                      onClick={(ev) => {
+                        ev.stopPropagation();
+                        onReplay(e.id);
+                      }}
+                    >
+                      {replayingId === e.id ? 'Replaying…' : 'Replay'}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,338 @@
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { ApiError, api } from '../api.js';
+import { type FormError, FormActions, FormErrorNotice, useLoadFor } from '../components/form-page.js';
+import { LoadStatus } from '../components/load.js';
+import { RowEditor } from '../components/row-editor.js';
+import { FieldLabel } from '../components/schema-field.js';
+import {
+  buildInput,
+  type DestinationForm,
+  initialForm,
+  newTraitRow,
+  newVersionRow,
+  routeDestinationIssues,
+  type TraitRow,
+  type VersionRow,
+} from '../destination-form.js';
+import { setFlash } from '../flash.js';
+import { navigate } from '../router.js';
+import type { Connection, Destination } from '../types.js';
+
+/** Add (no id) or edit (id) a Gainsight destination: connection, custom field maps, events, delivery. */
+export function DestinationFormPage({ id }: { id?: string }) {
+  const [connections, setConnections] = useState<Connection[]>([]);
+  const [existing, setExisting] = useState<Destination | undefined>();
+  const load = useLoadFor(
+    id,
+    () => Promise.all([api.connections(), id ? api.destination(id) : Promise.resolve(undefined)]),
+    ([list, destination]) => {
+      setConnections(list.filter((c) => c.connectorId === 'gainsight'));
+      setExisting(destination);
+    },
+  );
+
+  return (
+    <section class="page narrow wide-form">
+      <p class="crumbs">
+        <a href="#/destinations">← Destinations</a>
+      </p>
+      <h1>{id ? `Edit ${existing?.name ?? 'destination'}` : 'Add Gainsight destination'}</h1>
+      <p class="muted">
+        Identify calls upsert Gainsight people, group calls upsert companies (and link the person), track calls are
+        published to the Events Framework.
+      </p>
+      <LoadStatus load={load} />
+      {load.state === 'ready' && <Form key={existing?.id ?? 'new'} connections={connections} existing={existing} />}
+    </section>
+  );
+}
+
+function Form({ connections, existing }: { connections: Connection[]; existing?: Destination | undefined }) {
+  const [form, setForm] = useState<DestinationForm>(() =>
+    initialForm(existing, connections.length === 1 ? connections[0]!.id : ''),
+  );
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<FormError | undefined>();
+  const [busy, setBusy] = useState(false);
+  const set = <K extends keyof DestinationForm>(key: K, value: DestinationForm[K]) =>
+    setForm((f) => ({ ...f, [key]: value }));
+  const connection = connections.find((c) => c.id === form.connectionId);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const { input, sent, errors: local } = buildInput(form);
+    if (!input.name) local['name'] = 'Give the destination a name.';
+    if (!input.connectionId) local['connectionId'] = 'Pick the Gainsight connection to deliver through.';
+    setErrors(local);
+    if (Object.keys(local).length > 0) {
+      setFormError({ message: 'Please fix the highlighted fields.', more: [] });
+      focusFirstInvalid();
+      return;
+    }
+    setBusy(true);
+    setFormError(undefined);
+    try {
+      if (existing) {
+        const { kind: _kind, ...patch } = input;
+        await api.updateDestination(existing.id, patch);
+        setFlash(`Saved “${input.name}”.`);
+      } else {
+        await api.createDestination(input);
+        setFlash(`Destination “${input.name}” created. Route a source to it on the Sources page.`);
+      }
+      navigate('/destinations');
+    } catch (e) {
+      setBusy(false);
+      if (e instanceof ApiError && e.status === 401) return;
+      if (e instanceof ApiError && e.issues.length > 0) {
+        const routed = routeDestinationIssues(e.issues, sent);
+        setErrors(routed.byField);
+        const fixable = Object.keys(routed.byField).length > 0;
+        setFormError({
+          message: fixable ? 'The hub refused some fields; see the messages next to them.' : e.message,
+          more: routed.other,
+        });
+        focusFirstInvalid();
+      } else {
+        setFormError({ message: e instanceof Error ? e.message : String(e), more: [] });
+      }
+    }
+  };
+
+  return (
+    <form class="card form-card" onSubmit={submit} noValidate>
+      <FormErrorNotice error={formError} />
+      <TextField
+        id="d-name"
+        label="Name"
+        required
+        value={form.name}
+        error={errors['name']}
+        help="e.g. “Gainsight production”."
+        onInput={(v) => set('name', v)}
+      />
+      <div class={`field${errors['connectionId'] ? ' invalid' : ''}`}>
+        <FieldLabel id="d-connection" text="Gainsight connection" required />
+        <select
+          id="d-connection"
+          value={form.connectionId}
+          aria-required
+          aria-invalid={errors['connectionId'] ? true : undefined}
+          aria-describedby={errors['connectionId'] ? 'd-connection-error' : 'd-connection-help'}
+          onChange={(e) => set('connectionId', e.currentTarget.value)}
+        >
+          <option value="">Choose a connection…</option>
+          {connections.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+        {errors['connectionId'] ? (
+          <p class="field-error" id="d-connection-error">
+            {errors['connectionId']}
+          </p>
+        ) : (
+          <p class="help" id="d-connection-help">
+            {connections.length === 0 ? (
+              <>
+                No Gainsight connection yet: <a href="#/connections/new">add one</a> first.
+              </>
+            ) : (
+              'Domain and access key come from the connection; track calls also need its Tenant ID and Events shared secret.'
+            )}
+          </p>
+        )}
+        {connection && <EventsReadiness connection={connection} />}
+      </div>
+      <div class="field check">
+        <div class="check-row">
+          <input
+            id="d-enabled"
+            type="checkbox"
+            role="switch"
+            checked={form.enabled}
+            aria-checked={form.enabled}
+            aria-describedby="d-enabled-help"
+            onChange={(e) => set('enabled', e.currentTarget.checked)}
+          />
+          <label for="d-enabled">Enabled</label>
+        </div>
+        <p class="help" id="d-enabled-help">
+          While disabled, events routed here are kept and wait; nothing is sent to Gainsight.
+        </p>
+      </div>
+
+      <RowEditor<TraitRow>
+        title="Custom person fields"
+        name="personFieldMap"
+        description={
+          <>
+            Identify traits to Person custom fields (names end in <code>__gc</code>). Standard traits such as email,
+            name and firstName are mapped for you.
+          </>
+        }
+        columns={[
+          { key: 'trait', label: 'Trait', placeholder: 'plan' },
+          { key: 'field', label: 'Gainsight field', placeholder: 'Plan__gc', mono: true },
+        ]}
+        rows={form.personFieldMap}
+        errors={errors}
+        addLabel="Add person field"
+        emptyText="No custom person fields."
+        onChange={(rows) => set('personFieldMap', rows)}
+        newRow={() => newTraitRow()}
+      />
+      <RowEditor<TraitRow>
+        title="Custom company fields"
+        name="companyFieldMap"
+        description={
+          <>
+            Group traits to Company custom fields (<code>__gc</code>). Standard traits such as name, arr, industry and
+            stage are mapped for you.
+          </>
+        }
+        columns={[
+          { key: 'trait', label: 'Trait', placeholder: 'segment' },
+          { key: 'field', label: 'Gainsight field', placeholder: 'Segment__gc', mono: true },
+        ]}
+        rows={form.companyFieldMap}
+        errors={errors}
+        addLabel="Add company field"
+        emptyText="No custom company fields."
+        onChange={(rows) => set('companyFieldMap', rows)}
+        newRow={() => newTraitRow()}
+      />
+
+      <fieldset class="group">
+        <legend>Events (track calls)</legend>
+        <TextField
+          id="d-topic"
+          label="Topic name"
+          value={form.topicName}
+          error={errors['topicName']}
+          help="The Events Framework topic the events are registered under. Required to send track calls."
+          onInput={(v) => set('topicName', v)}
+        />
+        <TextField
+          id="d-contract"
+          label="Contract ID"
+          value={form.contractId}
+          error={errors['contractId']}
+          help="Optional. A gainsightEventContractId in a call’s context.externalId wins over it."
+          onInput={(v) => set('contractId', v)}
+        />
+      </fieldset>
+      <RowEditor<VersionRow>
+        title="Event versions"
+        name="eventVersions"
+        description="Only track events listed here are sent. Names are case-sensitive; leave the Gainsight name blank when it is the same."
+        columns={[
+          { key: 'event', label: 'Event', placeholder: 'Report Exported' },
+          { key: 'eventName', label: 'Gainsight event name', placeholder: 'same as event', optional: true },
+          { key: 'version', label: 'Version', placeholder: 'v01', mono: true },
+        ]}
+        rows={form.eventVersions}
+        errors={errors}
+        addLabel="Add event"
+        emptyText="No events mapped: track calls will fail with “event version mapping not provided”."
+        onChange={(rows) => set('eventVersions', rows)}
+        newRow={() => newVersionRow()}
+      />
+
+      <fieldset class="group">
+        <legend>Delivery</legend>
+        <div class="two-col">
+          <TextField
+            id="d-flush"
+            label="Flush window (ms)"
+            type="number"
+            value={form.flushWindowMs}
+            error={errors['flushWindowMs']}
+            help="Calls for the same person or company inside one window are merged into one Gainsight call (100–60,000)."
+            onInput={(v) => set('flushWindowMs', v)}
+          />
+          <TextField
+            id="d-attempts"
+            label="Max attempts"
+            type="number"
+            value={form.maxAttempts}
+            error={errors['maxAttempts']}
+            help="Tries for temporary failures before an event is marked failed (1–50)."
+            onInput={(v) => set('maxAttempts', v)}
+          />
+        </div>
+      </fieldset>
+
+      <FormActions
+        busy={busy}
+        editing={existing !== undefined}
+        createLabel="Create destination"
+        cancelHref="#/destinations"
+      />
+    </form>
+  );
+}
+
+/** Warns early when the connection cannot publish events (the hub would fail every track call). */
+function EventsReadiness({ connection }: { connection: Connection }) {
+  const missing: string[] = [];
+  if (!connection.settings['tenantId']) missing.push('Tenant ID');
+  if (!('sharedSecret' in connection.secrets)) missing.push('Events shared secret');
+  if (missing.length === 0) return null;
+  return (
+    <p class="notice warn small">
+      “{connection.name}” has no {missing.join(' or ')}: identify and group calls will be delivered, track calls will
+      fail. <a href={`#/connections/${encodeURIComponent(connection.id)}/edit`}>Edit the connection</a>.
+    </p>
+  );
+}
+
+interface TextFieldProps {
+  id: string;
+  label: string;
+  value: string;
+  error?: string | undefined;
+  help?: ComponentChildren;
+  required?: boolean;
+  type?: 'text' | 'number';
+  onInput: (value: string) => void;
+}
+
+function TextField({ id, label, value, error, help, required = false, type = 'text', onInput }: TextFieldProps) {
+  return (
+    <div class={`field${error ? ' invalid' : ''}`}>
+      <FieldLabel id={id} text={label} required={required} />
+      <input
+        id={id}
+        type={type}
+        value={value}
+        step={type === 'number' ? 1 : undefined}
+        autoComplete="off"
+        spellcheck={false}
+        aria-required={required || undefined}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={[help ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined}
+        onInput={(e) => onInput(e.currentTarget.value)}
+      />
+      {help && (
+        <p class="help" id={`${id}-help`}>
+          {help}
+        </p>
+      )}
+      {error && (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function focusFirstInvalid(): void {
+  requestAnimationFrame(() => {
+    const el = document.querySelector<HTMLElement>('form [aria-invalid="true"]');
+    el?.focus();
+  });
+}

@@ -1,0 +1,133 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { ApiError, api } from '../api.js';
+import { timeUntil } from '../format.js';
+import type { LimitRow, WindowUsage } from '../types.js';
+import { type Load, LoadStatus } from '../components/load.js';
+
+const REFRESH_MS = 5000;
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/** "This minute", "This hour", "Today (UTC)" — windows are aligned to the epoch, so days roll at 00:00 UTC. */
+export function windowName(windowMs: number, label?: string): string {
+  if (windowMs === MINUTE) return 'This minute';
+  if (windowMs === HOUR) return 'This hour';
+  if (windowMs === DAY) return 'Today (UTC)';
+  return label ? `This ${label}` : `Per ${Math.round(windowMs / 1000)} s`;
+}
+
+/** Vendor call budgets per account and bucket: how much of each window the hub has spent. */
+export function LimitsPage() {
+  const [limits, setLimits] = useState<LimitRow[]>([]);
+  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const [at, setAt] = useState(Date.now());
+
+  const refresh = useCallback(async () => {
+    try {
+      setLimits(await api.limits());
+      setAt(Date.now());
+      setLoad({ state: 'ready' });
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 401)) {
+        setLoad({ state: 'error', message: e instanceof Error ? e.message : String(e) });
+      }
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void refresh();
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [refresh]);
+
+  // One card per vendor account; its buckets inside.
+  const accounts = new Map<string, LimitRow[]>();
+  for (const row of limits) accounts.set(row.account, [...(accounts.get(row.account) ?? []), row]);
+
+  return (
+    <section class="page">
+      <div class="page-head">
+        <div>
+          <h1>Limits</h1>
+          <p class="muted">
+            Calls the hub has spent against each vendor account’s rate limits. Every connection to the same account
+            shares its budget; when a window is full, delivery waits for it to roll over instead of failing.
+          </p>
+        </div>
+        <button type="button" class="button small" onClick={() => void refresh()}>
+          Refresh
+        </button>
+      </div>
+      <LoadStatus load={load} what="limits" />
+      {load.state === 'ready' && limits.length === 0 && (
+        <div class="card empty">
+          <h2>No vendor accounts yet</h2>
+          <p class="muted">
+            Budgets appear here once a <a href="#/connections">connection</a> exists.
+          </p>
+        </div>
+      )}
+      {[...accounts].map(([account, rows]) => (
+        <section key={account} class="card limit-card" aria-labelledby={`acct-${account}`}>
+          <h2 id={`acct-${account}`}>
+            <span class="connector-tag">{rows[0]?.connector}</span> {account.replace(/^[^:]+:/, '')}
+          </h2>
+          <p class="muted small">Connections: {rows[0]?.connections.join(', ')}</p>
+          {rows.map((row) => (
+            <div key={row.bucket} class="bucket">
+              <h3>
+                <span class="bucket-name">{row.bucket}</span> <span class="muted small">bucket</span>
+              </h3>
+              {row.usage.map((u) => (
+                <UsageBar
+                  key={u.window.windowMs}
+                  usage={u}
+                  name={`${row.bucket} calls, ${windowName(u.window.windowMs, u.window.label).toLowerCase()}`}
+                  now={at}
+                />
+              ))}
+            </div>
+          ))}
+        </section>
+      ))}
+    </section>
+  );
+}
+
+function UsageBar({ usage, name, now }: { usage: WindowUsage; name: string; now: number }) {
+  const share = usage.limit > 0 ? Math.min(1, usage.used / usage.limit) : 0;
+  const level = share >= 0.9 ? 'high' : share >= 0.7 ? 'mid' : 'low';
+  const title = windowName(usage.window.windowMs, usage.window.label);
+  return (
+    <div class="usage">
+      <div class="usage-head">
+        <span class="usage-title">{title}</span>
+        <span class="usage-numbers">
+          <strong>{usage.used.toLocaleString()}</strong> / {usage.limit.toLocaleString()} calls
+        </span>
+      </div>
+      {/* biome-ignore lint/a11y/useSemanticElements: an SVG bar styles the same everywhere; <meter> does not */}
+      <svg
+        class={`bar bar-${level}`}
+        role="meter"
+        aria-label={name}
+        aria-valuemin={0}
+        aria-valuemax={usage.limit}
+        aria-valuenow={usage.used}
+        aria-valuetext={`${usage.used} of ${usage.limit} calls used`}
+        viewBox="0 0 100 8"
+        preserveAspectRatio="none"
+      >
+        <rect class="bar-track" x="0" y="0" width="100" height="8" />
+        {/* A sliver stays visible for a single call, so "used" never looks like zero. */}
+        <rect class="bar-fill" x="0" y="0" width={usage.used > 0 ? Math.max(1.5, share * 100) : 0} height="8" />
+      </svg>
+      <p class="muted small">
+        {usage.remaining.toLocaleString()} left · resets {timeUntil(usage.resetsAt, now)}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,248 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { ApiError, api } from '../api.js';
+import { enc, pipelinesApi, type RunView } from '../pipeline-form.js';
+import { takeFlash } from '../flash.js';
+import { formatTime, prettyJson, timeUntil } from '../format.js';
+import { anyRunning, countsLine, CUSTOM, presetOf, RUN_LABELS, runStateOf, runWhen } from '../pull-status.js';
+import type { Pipeline, PipelineKindInfo } from '../pulls-types.js';
+import type { Connection } from '../types.js';
+import '../styles-pipelines.css';
+
+export { PipelineFormPage } from './pipeline-form.js';
+
+// Every scheduled pipeline (Gainsight pulls, the Pendo ↔ Salesforce ↔ Gainsight bridge, …), grouped by
+// the kind's group: schedule, next and last run, a Run button and each run's counts, cursor and error.
+
+/** "just now", "3 min ago" after the Completed/Failed badge; "Started 2 min ago" while running. */
+const when = (p: Pipeline) => (p.lastRun ? runWhen(p.lastRun).replace(/^(Completed|Failed) /, '') : '');
+
+const BADGE = { completed: 'ok', failed: 'failed', running: 'neutral', never: 'neutral' } as const;
+
+export function PipelinesPage() {
+  const [data, setData] = useState<{
+    kinds: PipelineKindInfo[];
+    schedules: Record<string, string>;
+    pipelines: Pipeline[];
+    connections: Connection[];
+  }>();
+  const [error, setError] = useState<string>();
+  const [notice] = useState(takeFlash);
+  const [open, setOpen] = useState<string>();
+  const [tick, setTick] = useState(0);
+
+  const refresh = useCallback(async () => {
+    try {
+      const [k, pipelines, connections] = await Promise.all([
+        pipelinesApi.kinds(),
+        pipelinesApi.list(),
+        api.connections(),
+      ]);
+      setData({ ...k, pipelines, connections });
+      setError(undefined);
+      setTick((t) => t + 1);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 401)) setError((e as Error).message);
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  // While a run is in progress, follow it.
+  const running = data ? anyRunning(data.pipelines) : false;
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => void refresh(), 1500);
+    return () => clearInterval(timer);
+  }, [running, refresh]);
+
+  const run = async (p: Pipeline) => {
+    try {
+      await pipelinesApi.run(p.id);
+      setOpen(p.id);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 401)) setError(`${p.name}: ${(e as Error).message}`);
+    }
+    await refresh();
+  };
+
+  const groups = new Map<string, Pipeline[]>();
+  for (const p of data?.pipelines ?? []) {
+    const group = data?.kinds.find((k) => k.kind === p.kind)?.group ?? 'Other';
+    groups.set(group, [...(groups.get(group) ?? []), p]);
+  }
+
+  return (
+    <section class="page wide">
+      <div class="page-head">
+        <div>
+          <h1>Pipelines</h1>
+          <p class="muted">Scheduled pulls and pushes between your connections, with the history of each run.</p>
+        </div>
+        <a class="button primary" href="#/pipelines/new">
+          New pipeline
+        </a>
+      </div>
+      {notice && (
+        <p class="notice success" role="status">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p class="notice error" role="alert">
+          {error}
+        </p>
+      )}
+      {!data && !error && <p class="muted">Loading pipelines…</p>}
+      {data && groups.size === 0 && (
+        <div class="card empty">
+          <h2>No pipelines yet</h2>
+          <p class="muted">Create one to move data between your connections on a schedule.</p>
+        </div>
+      )}
+      {data &&
+        [...groups].map(([group, list]) => (
+          <section key={group} class="card table-card pipeline-group" aria-labelledby={`g-${group}`}>
+            <h2 id={`g-${group}`}>{group}</h2>
+            <table class="table">
+              <thead>
+                <tr>
+                  <th scope="col">Pipeline</th>
+                  <th scope="col">Schedule</th>
+                  <th scope="col">Next run</th>
+                  <th scope="col">Last run</th>
+                  <th scope="col">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((p) => {
+                  const kind = data.kinds.find((k) => k.kind === p.kind);
+                  const state = runStateOf(p);
+                  const preset = presetOf(p.schedule, data.schedules);
+                  const shown = open === p.id;
+                  return [
+                    <tr key={p.id}>
+                      <th scope="row" class="name-cell">
+                        {p.name}
+                        <div class="muted small">
+                          {kind?.title ?? p.kind} · {data.connections.find((c) => c.id === p.connectionId)?.name ?? '?'}
+                        </div>
+                      </th>
+                      <td>
+                        {preset === CUSTOM ? <code>{p.schedule}</code> : preset}
+                        {!p.enabled && <div class="badge neutral">Disabled</div>}
+                      </td>
+                      <td class="nowrap">{p.enabled && p.nextRunAt ? timeUntil(p.nextRunAt) : '—'}</td>
+                      <td aria-live="polite">
+                        <span class={`badge ${BADGE[state]}`}>{RUN_LABELS[state]}</span>{' '}
+                        <span class="small">{when(p)}</span>
+                        <div class="muted small">{countsLine(p.lastRun)}</div>
+                      </td>
+                      <td class="actions">
+                        <div class="button-row">
+                          <button
+                            type="button"
+                            class="button small"
+                            disabled={state === 'running'}
+                            onClick={() => void run(p)}
+                            aria-label={`Run ${p.name}`}
+                          >
+                            Run
+                          </button>
+                          <a
+                            class="button small ghost"
+                            href={`#/pipelines/${enc(p.id)}/edit`}
+                            aria-label={`Edit ${p.name}`}
+                          >
+                            Edit
+                          </a>
+                          <button
+                            type="button"
+                            class="button small ghost"
+                            aria-expanded={shown}
+                            aria-label={`History of ${p.name}`}
+                            onClick={() => setOpen(shown ? undefined : p.id)}
+                          >
+                            History
+                          </button>
+                        </div>
+                      </td>
+                    </tr>,
+                    shown && (
+                      <tr key={`${p.id}-h`}>
+                        <td colSpan={5}>
+                          <RunHistory pipelineId={p.id} tick={tick} />
+                        </td>
+                      </tr>
+                    ),
+                  ];
+                })}
+              </tbody>
+            </table>
+          </section>
+        ))}
+    </section>
+  );
+}
+
+function RunHistory({ pipelineId, tick }: { pipelineId: string; tick: number }) {
+  const [runs, setRuns] = useState<RunView[]>();
+  useEffect(() => {
+    pipelinesApi.runs(pipelineId).then(setRuns, () => setRuns([]));
+  }, [pipelineId, tick]);
+  if (!runs) return <p class="muted">Loading runs…</p>;
+  if (runs.length === 0) return <p class="muted">No runs yet.</p>;
+  return (
+    <ol class="plain runs" aria-label="Run history">
+      {runs.map((r) => (
+        <li key={r.id} class="run">
+          <p>
+            <span class={`badge ${BADGE[r.status]}`}>{RUN_LABELS[r.status]}</span> <strong>Run {r.id}</strong> ·{' '}
+            {r.trigger} · started {formatTime(r.startedAt)}
+            {r.finishedAt !== null && ` · took ${Math.max(0, Math.round((r.finishedAt - r.startedAt) / 100) / 10)} s`}
+          </p>
+          <dl class="run-counts">
+            {(['read', 'written', 'skipped', 'failed'] as const).map((k) => (
+              <div key={k}>
+                <dt>{k[0]!.toUpperCase() + k.slice(1)}</dt>
+                <dd>{r.counts[k].toLocaleString()}</dd>
+              </div>
+            ))}
+          </dl>
+          {Object.keys(r.counts.reasons).length > 0 && (
+            <ul class="small">
+              {Object.entries(r.counts.reasons).map(([reason, n]) => (
+                <li key={reason}>
+                  {n.toLocaleString()} × {reason}
+                </li>
+              ))}
+            </ul>
+          )}
+          {(r.cursorBefore || r.cursorAfter) && (
+            <p class="small muted">
+              Cursor <code>{r.cursorBefore ?? 'start'}</code> → <code>{r.cursorAfter ?? 'start'}</code>
+            </p>
+          )}
+          {r.error && (
+            <div class="notice error">
+              <p>
+                <strong>{r.error.code}</strong>
+                {r.error.vendorCode && ` (${r.error.vendorCode})`}
+                {r.error.status && ` HTTP ${r.error.status}`}: {r.error.message}
+              </p>
+              {r.error.body !== undefined && <pre class="json">{prettyJson(r.error.body)}</pre>}
+            </div>
+          )}
+          {r.details && Object.keys(r.details).length > 0 && (
+            <details>
+              <summary>Details</summary>
+              <pre class="json">{prettyJson(r.details)}</pre>
+            </details>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,188 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { ConnectorContext, ConnectorDefinition } from '@synchub/core';
+import { Hono } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
+import { bodyLimit } from 'hono/body-limit';
+import type { Audit } from './audit.js';
+import type { AdminAuth } from './auth.js';
+import type { ConnectionStore } from './connections.js';
+import { HubError, handleError } from './errors.js';
+import type { HubLogger } from './logger.js';
+import { connectionRoutes } from './routes/connections.js';
+import { connectorRoutes, type ConnectorCatalog } from './routes/connectors.js';
+import { destinationRoutes } from './routes/destinations.js';
+import { type ChangeFeed, eventRoutes } from './routes/events.js';
+import { sourceRoutes } from './routes/sources.js';
+import type { Destinations } from './destinations.js';
+import type { Outbox } from './ingest/outbox.js';
+import { ingestRoutes } from './ingest/routes.js';
+import type { Sources } from './sources.js';
+import type { Db } from './db/index.js';
+import type { PipelineKind } from './pipelines/kind.js';
+import type { Runner } from './pipelines/runner.js';
+import type { PipelineStore } from './pipelines/store.js';
+import { pipelineRoutes, runRoutes } from './routes/pipelines.js';
+import { pullRoutes } from './routes/pulls.js';
+import { type Metrics, renderPrometheus } from './metrics.js';
+import { overviewRoutes } from './routes/overview.js';
+import { type Qualtrics, qualtricsHooks, qualtricsRoutes } from './qualtrics/index.js';
+import { z } from 'zod';
+
+export const VERSION = '0.1.0';
+/** API bodies are small JSON documents; anything larger is a mistake or an attack. */
+export const API_BODY_LIMIT = 1024 * 1024;
+
+/** A pipeline kind as the API shows it: JSON Schema of its settings for the dashboard's forms. */
+export function describeKind(kind: PipelineKind) {
+  return {
+    kind: kind.kind,
+    title: kind.title,
+    description: kind.description,
+    group: kind.group,
+    connectorId: kind.connectorId,
+    defaultSchedule: kind.defaultSchedule,
+    settingsSchema: z.toJSONSchema(kind.settings, { io: 'input', unrepresentable: 'any' }),
+  };
+}
+
+export interface AppDeps {
+  db: Db;
+  auth: AdminAuth;
+  connections: ConnectionStore;
+  catalog: ConnectorCatalog;
+  audit: Audit;
+  logger: HubLogger;
+  contextFor(connectionId: string, connector: ConnectorDefinition, settings: unknown): ConnectorContext;
+  sources: Sources;
+  destinations: Destinations;
+  outbox: Outbox;
+  feed: ChangeFeed & { publish(change: unknown): void };
+  /** Budget use per vendor account and bucket, for the dashboard. */
+  limits(): Promise<unknown>;
+  pipelines: PipelineStore;
+  runner: Runner;
+  kinds: PipelineKind[];
+  metrics: Metrics;
+  qualtrics: Qualtrics;
+  now: () => number;
+  /** Built dashboard (apps/dashboard/dist); the API works without it. */
+  staticDir?: string | undefined;
+  startedAt: number;
+}
+
+const unauthorized = (message: string) => ({ error: { code: 'unauthorized', message } });
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.onError((error, c) => handleError(error, c, deps.logger));
+  app.notFound((c) =>
+    c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
+  );
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    deps.logger.debug('request', {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+    });
+  });
+
+  app.get('/health', (c) =>
+    c.json({ status: 'ok', version: VERSION, uptimeSeconds: Math.round((deps.now() - deps.startedAt) / 1000) }),
+  );
+
+  // Ingest: Segment/RudderStack HTTP API, authenticated by source write keys (not the admin token).
+  app.route(
+    '/v1',
+    ingestRoutes({
+      sources: deps.sources,
+      outbox: deps.outbox,
+      onAccepted: (count) => deps.feed.publish({ kind: 'accepted', count }),
+    }),
+  );
+  // Gainsight External Actions ("Call External API") → Qualtrics workflows; each trigger has its own secret.
+  app.route('/hooks/qualtrics', qualtricsHooks(deps.qualtrics));
+
+  const adminOnly = bearerAuth({
+    verifyToken: (token) => deps.auth.verify(token),
+    noAuthenticationHeader: { message: unauthorized('Send the admin token as "Authorization: Bearer <token>"') },
+    invalidAuthenticationHeader: {
+      message: unauthorized('Malformed Authorization header; expected "Bearer <token>"'),
+    },
+    invalidToken: { message: unauthorized('Invalid admin token') },
+  });
+
+  // Prometheus scrape (bearer token, as Prometheus' `authorization` config sends it).
+  app.get('/metrics', adminOnly, async (c) => {
+    const runs = await deps.db
+      .selectFrom('runs')
+      .innerJoin('pipelines', 'pipelines.id', 'runs.pipeline_id')
+      .select((eb) => [
+        'pipelines.kind as kind',
+        'runs.status as status',
+        eb.fn.countAll<number>().as('count'),
+        eb.fn.sum<number>(eb('runs.finished_at', '-', eb.ref('runs.started_at'))).as('ms'),
+      ])
+      .where('runs.status', '!=', 'running')
+      .groupBy(['pipelines.kind', 'runs.status'])
+      .execute();
+    const body = renderPrometheus({
+      eventsByState: await deps.outbox.counts(),
+      calls: deps.metrics.calls(),
+      limits: (await deps.limits()) as Parameters<typeof renderPrometheus>[0]['limits'],
+      runs: runs.map((r) => ({
+        kind: r.kind,
+        status: r.status,
+        count: Number(r.count),
+        seconds: Number(r.ms ?? 0) / 1000,
+      })),
+      uptimeSeconds: Math.round((deps.now() - deps.startedAt) / 1000),
+    });
+    return c.body(body, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+  });
+
+  const api = new Hono();
+  api.use('*', adminOnly);
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: API_BODY_LIMIT,
+      onError: () => {
+        throw new HubError('payload_too_large', `Request body is larger than ${API_BODY_LIMIT} bytes`);
+      },
+    }),
+  );
+  api.get('/session', (c) => c.json({ ok: true }));
+  api.route('/connectors', connectorRoutes(deps.catalog));
+  api.route('/connections', connectionRoutes(deps));
+  api.route('/sources', sourceRoutes(deps));
+  api.route('/destinations', destinationRoutes(deps));
+  api.route('/events', eventRoutes(deps));
+  api.route('/pipelines', pipelineRoutes({ ...deps, db: deps.db, describeKind: (kind) => describeKind(kind) }));
+  api.route('/runs', runRoutes(deps.db));
+  api.route('/', pullRoutes(deps));
+  api.route('/overview', overviewRoutes(deps));
+  api.route('/qualtrics', qualtricsRoutes(deps));
+  api.get('/limits', async (c) => c.json({ limits: await deps.limits() }));
+  api.get('/audit', async (c) => c.json({ entries: await deps.audit.list() }));
+  app.route('/api', api);
+
+  const staticDir = deps.staticDir;
+  if (staticDir && fs.existsSync(path.join(staticDir, 'index.html'))) {
+    const root = path.relative(process.cwd(), staticDir) || '.';
+    app.use('/*', serveStatic({ root }));
+    // The dashboard routes with the URL hash, so every other GET gets the app shell.
+    const shell = fs.readFileSync(path.join(staticDir, 'index.html'), 'utf8');
+    app.get('/*', (c) => c.html(shell));
+  } else {
+    app.get('/', (c) =>
+      c.text('Synchub is running. The dashboard is not built: run `npx pnpm@10 build` (or `npx pnpm@10 start`).'),
+    );
+  }
+  return app;
+}

@@ -1,0 +1,160 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { rotateAdminToken } from './auth.js';
+import { type Demo, sendDemoEvents, startDemo } from './demo.js';
+import { DATABASE_FILE } from './hub.js';
+import { migrateToLatest, openDatabase } from './db/index.js';
+import { readEnv } from './env.js';
+import { rotateSecretKey } from './rotate-key.js';
+import { createLogger } from './logger.js';
+import { startHub } from './server.js';
+
+const USAGE = `Usage: synchub <command> [options]
+
+Commands:
+  start      Run migrations and start the hub (API + dashboard)
+  migrate    Apply database migrations and exit
+  token      Generate a new admin token (the old one stops working) and print it
+  rotate-key Re-encrypt stored secrets under a new key (stop the hub first; with SYNCHUB_SECRET_KEY set,
+             pass the new key in SYNCHUB_NEW_SECRET_KEY and restart with it)
+
+Options:
+  --data-dir <dir>   Where the SQLite file and key live (env SYNCHUB_DATA_DIR, default ./data)
+  --host <host>      Interface to bind (env SYNCHUB_HOST, default 127.0.0.1)
+  --port <port>      Port (env SYNCHUB_PORT, default 8787; 0 = any free port)
+  --demo             (start) run the four vendor simulators in-process with seeded data and sandbox
+                     connections to them; data goes to ./data-demo unless --data-dir is given
+  -h, --help         Show this help
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'data-dir': { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      demo: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return command || values.help ? 0 : 1;
+  }
+  const env = readEnv({
+    ...process.env,
+    ...(values.demo && !values['data-dir'] && !process.env.SYNCHUB_DATA_DIR ? { SYNCHUB_DATA_DIR: './data-demo' } : {}),
+    ...(values['data-dir'] ? { SYNCHUB_DATA_DIR: values['data-dir'] } : {}),
+    ...(values.host ? { SYNCHUB_HOST: values.host } : {}),
+    ...(values.port ? { SYNCHUB_PORT: values.port } : {}),
+  });
+  const logger = createLogger({ level: env.SYNCHUB_LOG_LEVEL });
+
+  switch (command) {
+    case 'migrate': {
+      const db = openDatabase(path.join(env.SYNCHUB_DATA_DIR, DATABASE_FILE));
+      const result = await migrateToLatest(db).finally(() => db.destroy());
+      const applied = result.results?.map((r) => r.migrationName) ?? [];
+      process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date\n');
+      return 0;
+    }
+    case 'token': {
+      if (env.SYNCHUB_ADMIN_TOKEN) {
+        process.stderr.write('SYNCHUB_ADMIN_TOKEN is set: the hub uses that token; change the variable instead.\n');
+        return 1;
+      }
+      const db = openDatabase(path.join(env.SYNCHUB_DATA_DIR, DATABASE_FILE));
+      try {
+        await migrateToLatest(db);
+        const token = await rotateAdminToken(db);
+        process.stdout.write(`New admin token (shown once, store it safely):\n\n  ${token}\n\n`);
+      } finally {
+        await db.destroy();
+      }
+      return 0;
+    }
+    case 'rotate-key': {
+      const db = openDatabase(path.join(env.SYNCHUB_DATA_DIR, DATABASE_FILE));
+      try {
+        await migrateToLatest(db);
+        const result = rotateSecretKey(db, env.SYNCHUB_DATA_DIR, {
+          fromEnv: env.SYNCHUB_SECRET_KEY,
+          newKey: env.SYNCHUB_NEW_SECRET_KEY,
+        });
+        process.stdout.write(
+          `Re-encrypted the secrets of ${result.connections} connection(s) under key ${result.keyId}` +
+            (result.keySource === 'env'
+              ? '. Restart the hub with SYNCHUB_SECRET_KEY set to the new key.\n'
+              : ' (key file replaced).\n'),
+        );
+      } finally {
+        await db.destroy();
+      }
+      return 0;
+    }
+    case 'start': {
+      const hub = await startHub({
+        dataDir: env.SYNCHUB_DATA_DIR,
+        adminToken: env.SYNCHUB_ADMIN_TOKEN,
+        secretKey: env.SYNCHUB_SECRET_KEY,
+        pluginDir: env.SYNCHUB_PLUGIN_DIR,
+        host: env.SYNCHUB_HOST,
+        port: env.SYNCHUB_PORT,
+        logger,
+      });
+      if (hub.createdToken) {
+        process.stdout.write(
+          `\nAdmin token (shown once — store it; \`synchub token\` makes a new one):\n\n  ${hub.createdToken}\n\n`,
+        );
+      }
+      let demo: Demo | undefined;
+      if (values.demo) {
+        demo = await startDemo(hub);
+        await sendDemoEvents(hub.url, demo.writeKey);
+        process.stdout.write(
+          [
+            '',
+            'Demo mode: simulators of Gainsight, Salesforce, Pendo and Qualtrics are running in this process:',
+            ...Object.entries(demo.servers).map(([name, s]) => `  ${name.padEnd(10)} ${s.url}`),
+            `Sandbox connections, a Gainsight destination and "Demo source" point at them; sample events were sent.`,
+            `Demo source write key (shown once): ${demo.writeKey}`,
+            '',
+          ].join('\n'),
+        );
+      }
+      process.stdout.write(`Synchub is running at ${hub.url}  (Ctrl+C to stop)\n`);
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info('Shutting down', { signal });
+        Promise.all([hub.close(), demo?.close()]).then(
+          () => process.exit(0),
+          (error) => {
+            logger.error('Shutdown failed', { error });
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      return -1; // keep running
+    }
+    default:
+      process.stderr.write(`Unknown command "${command}"\n\n${USAGE}`);
+      return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`synchub: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,20 @@
+import type { Migration } from 'kysely';
+import { foundation } from './0001-foundation.js';
+import { events } from './0002-events.js';
+import { pipelines } from './0003-pipelines.js';
+import { customerStore } from './0004-customer-store.js';
+import { metrics } from './0005-metrics.js';
+import { qualtrics } from './0006-qualtrics.js';
+
+/**
+ * Migrations run in order of their names. Never edit a released migration: add a new file and a line
+ * here. Column types stay portable (text/integer) so the schema can move to PostgreSQL later.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_foundation': foundation,
+  '0002_events': events,
+  '0003_pipelines': pipelines,
+  '0004_customer_store': customerStore,
+  '0005_metrics': metrics,
+  '0006_qualtrics': qualtrics,
+};

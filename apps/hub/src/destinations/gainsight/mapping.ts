@@ -1,0 +1,161 @@
+import { createMapper, type FieldRule } from '@synchub/core';
+import type { Message } from '../../ingest/spec.js';
+import type { GainsightDestinationSettings } from './settings.js';
+
+/** What one ingested call becomes for Gainsight, or why it cannot be sent. */
+export type MappedCall =
+  | { kind: 'person'; email: string; person: Record<string, unknown> }
+  | { kind: 'group'; email: string; companyName: string; company: Record<string, unknown> }
+  | {
+      kind: 'track';
+      eventName: string;
+      version: string;
+      contractId: string | undefined;
+      body: Record<string, unknown>;
+    }
+  | { kind: 'error'; code: 'mapping' | 'unsupported'; message: string };
+
+const spellings = (camel: string): string[] => {
+  const snake = camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return [...new Set([camel, camel.toLowerCase(), snake, camel[0]?.toUpperCase() + camel.slice(1)])];
+};
+
+/** RudderStack's person map (product document "Gainsight"); name parts in any casing. */
+const PERSON_RULES: FieldRule[] = [
+  { from: ['email', 'Email'], to: 'Email' },
+  { from: ['name', 'Name'], to: 'Name' },
+  { from: spellings('firstName'), to: 'FirstName' },
+  { from: spellings('middleName'), to: 'MiddleName' },
+  { from: spellings('lastName'), to: 'LastName' },
+  { from: ['linkedinUrl'], to: 'LinkedinUrl' },
+  { from: ['location'], to: 'Location' },
+  { from: ['externalRecordId'], to: 'ExternalRecordID__gc' },
+  { from: ['emailOptOut'], to: 'EmailOptOut', type: 'boolean' },
+  { from: ['dynamicResolutionKey'], to: 'DynamicResolutionKey' },
+  { from: ['comments'], to: 'Comments' },
+  { from: ['timezone'], to: 'Timezone' },
+  { from: ['masterRecordId'], to: 'MasterRecordID' },
+  { from: ['masterAvatarTypeCode'], to: 'MasterAvatarTypeCode' },
+];
+
+/**
+ * RudderStack's company map. `customerLifetimeInMonths` goes to CustomerLifetimeInMonths, the field name
+ * the Company API has (RudderStack's page spells it CustomerlifetimeInMonths).
+ */
+const COMPANY_RULES: FieldRule[] = [
+  { from: ['name'], to: 'Name' },
+  { from: ['employees'], to: 'Employees', type: 'number' },
+  { from: ['arr'], to: 'Arr', type: 'number' },
+  { from: ['billingAddress'], to: 'BillingAddress' },
+  { from: ['summary'], to: 'Summary' },
+  { from: ['csm'], to: 'Csm' },
+  { from: ['customerLifetimeInMonths'], to: 'CustomerLifetimeInMonths', type: 'number' },
+  { from: ['industry'], to: 'Industry' },
+  { from: ['lifecycleInWeeks'], to: 'LifecycleInWeeks', type: 'number' },
+  { from: ['managedAs'], to: 'ManagedAs' },
+  { from: ['mrr'], to: 'Mrr', type: 'number' },
+  { from: ['originalContractDate'], to: 'OriginalContractDate', type: 'date' },
+  { from: ['parentCompany'], to: 'ParentCompany' },
+  { from: ['renewalDate'], to: 'RenewalDate', type: 'date' },
+  { from: ['stage'], to: 'Stage' },
+  { from: ['status'], to: 'Status' },
+  { from: ['tags'], to: 'Tags' },
+  { from: ['tickerSymbol'], to: 'TickerSymbol' },
+  { from: ['users'], to: 'Users', type: 'number' },
+  { from: ['sfdcAccountId'], to: 'SfdcAccountId' },
+  { from: ['industryNew'], to: 'IndustryNew' },
+];
+
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : undefined;
+
+export interface GainsightMapping {
+  map(message: Message): MappedCall;
+}
+
+/** Built once per destination configuration; mapping a call is then pure and fast. */
+export function createGainsightMapping(
+  settings: GainsightDestinationSettings,
+  connection: { tenantId?: string | undefined; sharedSecret?: string | undefined },
+): GainsightMapping {
+  const custom = (rows: GainsightDestinationSettings['personFieldMap']): FieldRule[] =>
+    rows.map((r) => ({ from: r.trait, to: r.field }));
+  // A custom row wins over the default rule that fills the same Gainsight field.
+  const withDefaults = (rows: FieldRule[], defaults: FieldRule[]) => {
+    const taken = new Set(rows.map((r) => r.to));
+    return [...rows, ...defaults.filter((d) => !taken.has(d.to))];
+  };
+  const person = createMapper({ rules: withDefaults(custom(settings.personFieldMap), PERSON_RULES), unknown: 'drop' });
+  const company = createMapper({
+    rules: withDefaults(custom(settings.companyFieldMap), COMPANY_RULES),
+    unknown: 'drop',
+  });
+  const versions = new Map(settings.eventVersions.map((row) => [row.event, row]));
+  const error = (message: string, code: 'mapping' | 'unsupported' = 'mapping'): MappedCall => ({
+    kind: 'error',
+    code,
+    message,
+  });
+
+  return {
+    map(message) {
+      switch (message.type) {
+        case 'identify': {
+          const traits = { ...(message.context?.traits as object | undefined), ...message.traits };
+          const mapped = person(traits);
+          const email = str(mapped.record.Email);
+          if (!email) return error('email is required for identify');
+          if (mapped.errors.length > 0) return error(mapped.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+          const record: Record<string, unknown> = { ...mapped.record, Email: email };
+          if (record.Name === undefined) {
+            const parts = [record.FirstName, record.MiddleName, record.LastName].map(str).filter(Boolean);
+            if (parts.length > 0) record.Name = parts.join(' ');
+          }
+          return { kind: 'person', email, person: record };
+        }
+        case 'group': {
+          const traits = message.traits ?? {};
+          const companyName = str(traits.name);
+          if (!companyName) return error('company name is required for group');
+          const email = str((message.context?.traits as Record<string, unknown> | undefined)?.email);
+          if (!email) return error('user email is required for group');
+          const mapped = company(traits);
+          if (mapped.errors.length > 0) return error(mapped.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+          return { kind: 'group', email, companyName, company: { ...mapped.record, Name: companyName } };
+        }
+        case 'track': {
+          if (!connection.sharedSecret) {
+            return error(
+              'sharedSecret is required for track: set the Events shared secret on the Gainsight connection',
+            );
+          }
+          if (!connection.tenantId)
+            return error('tenantId is required for track: set the Tenant ID on the Gainsight connection');
+          if (!settings.topicName)
+            return error('topicName is required for track: set the Events topic on the destination');
+          const row = versions.get(message.event);
+          if (!row) return error(`event version mapping not provided for ${message.event}`);
+          const externalIds = Array.isArray(message.context?.externalId)
+            ? (message.context.externalId as unknown[])
+            : [];
+          const fromCall = externalIds.find(
+            (x): x is { id: unknown } =>
+              typeof x === 'object' && x !== null && (x as { type?: unknown }).type === 'gainsightEventContractId',
+          );
+          return {
+            kind: 'track',
+            eventName: row.eventName ?? message.event,
+            version: row.version,
+            contractId: str(fromCall?.id) ?? settings.contractId,
+            body: message.properties ?? {},
+          };
+        }
+        default:
+          return error(
+            `${message.type} calls are not sent to Gainsight (identify, group and track are)`,
+            'unsupported',
+          );
+      }
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only place that reads process.env. Every setting has a default so `synchub start` works
+ * with nothing configured; the README lists them all.
+ */
+const envSchema = z.object({
+  SYNCHUB_DATA_DIR: z.string().min(1).default('./data'),
+  SYNCHUB_HOST: z.string().min(1).default('127.0.0.1'),
+  SYNCHUB_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  /** Admin token for the API; generated on first start (and printed once) when unset. */
+  SYNCHUB_ADMIN_TOKEN: z.string().min(16, 'SYNCHUB_ADMIN_TOKEN must be at least 16 characters').optional(),
+  /** 32-byte key (64 hex chars or base64) encrypting stored secrets; a key file in the data dir when unset. */
+  SYNCHUB_SECRET_KEY: z.string().min(1).optional(),
+  /** Only for `synchub rotate-key` when SYNCHUB_SECRET_KEY is used: the key to re-encrypt under. */
+  SYNCHUB_NEW_SECRET_KEY: z.string().min(1).optional(),
+  /** Extra folder whose node_modules holds third-party connector packages. */
+  SYNCHUB_PLUGIN_DIR: z.string().min(1).optional(),
+  SYNCHUB_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type HubEnv = z.infer<typeof envSchema>;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): HubEnv {
+  const picked = Object.fromEntries(Object.entries(source).filter(([k, v]) => k.startsWith('SYNCHUB_') && v !== ''));
+  const parsed = envSchema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, SYNCHUB_DATA_DIR: path.resolve(parsed.data.SYNCHUB_DATA_DIR) };
+}

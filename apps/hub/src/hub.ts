@@ -1,0 +1,266 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ConnectorContext, ConnectorDefinition } from '@synchub/core';
+import { createRateLimiter, type RateLimiter } from '@synchub/core';
+import { createRegistry, isRegistryError, loadConnectors } from '@synchub/registry';
+import { createApp } from './app.js';
+import { createAudit } from './audit.js';
+import { initAdminAuth } from './auth.js';
+import { type ConnectionStore, createConnectionStore } from './connections.js';
+import { createSecretBox, loadOrCreateKey } from './crypto.js';
+import { type Db, migrateToLatest, openDatabase } from './db/index.js';
+import { HubError } from './errors.js';
+import { createSqliteLimiterStore } from './limiter-store.js';
+import { createLogger, type HubLogger } from './logger.js';
+import { createDeliveryEngine, type DeliveryEngine } from './delivery/engine.js';
+import { createDestinations, type Destinations } from './destinations.js';
+import { createFeed } from './feed.js';
+import { createOutbox } from './ingest/outbox.js';
+import { createSources, type Sources } from './sources.js';
+import { getOrCreate } from './util.js';
+import { createMetrics } from './metrics.js';
+import type { PipelineKind, ResolvedConnection } from './pipelines/kind.js';
+import { PIPELINE_KINDS } from './pipelines/kinds/index.js';
+import { createRunner, type Runner } from './pipelines/runner.js';
+import { createScheduler, type Scheduler } from './pipelines/scheduler.js';
+import { createPipelineStore, type PipelineStore } from './pipelines/store.js';
+import { createQualtrics, type Qualtrics } from './qualtrics/service.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const HUB_ROOT = path.resolve(here, '..');
+export const DEFAULT_STATIC_DIR = path.resolve(HUB_ROOT, '../dashboard/dist');
+export const DATABASE_FILE = 'synchub.sqlite';
+/** One connector operation (check, discover) may take at most this long. */
+export const OPERATION_TIMEOUT_MS = 60_000;
+
+export interface HubOptions {
+  dataDir: string;
+  /** Admin token to accept; when absent one is generated on first start (returned as `createdToken`). */
+  adminToken?: string | undefined;
+  secretKey?: string | undefined;
+  /** Folder with a node_modules of third-party connector packages. */
+  pluginDir?: string | undefined;
+  staticDir?: string | undefined;
+  logger?: HubLogger | undefined;
+  fetch?: typeof fetch | undefined;
+  now?: () => number;
+  /** Pipeline kinds (default: every built-in kind). */
+  kinds?: PipelineKind[] | undefined;
+  /** How the limiter waits for a window (benchmarks pair it with a virtual `now`). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface Hub {
+  app: ReturnType<typeof createApp>;
+  db: Db;
+  logger: HubLogger;
+  limiter: RateLimiter;
+  engine: DeliveryEngine;
+  connections: ConnectionStore;
+  sources: Sources;
+  destinations: Destinations;
+  pipelines: PipelineStore;
+  runner: Runner;
+  scheduler: Scheduler;
+  qualtrics: Qualtrics;
+  createdToken: string | undefined;
+  close(): Promise<void>;
+}
+
+/** Everything but the socket: open state, migrate, load connectors, wire the API. */
+export async function createHub(options: HubOptions): Promise<Hub> {
+  const now = options.now ?? Date.now;
+  const logger = options.logger ?? createLogger();
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const db = openDatabase(path.join(options.dataDir, DATABASE_FILE));
+  try {
+    await migrateToLatest(db);
+    const { key, others } = loadOrCreateKey(options.dataDir, options.secretKey);
+    const box = createSecretBox(key, others);
+    const { auth, created } = await initAdminAuth(db, options.adminToken);
+
+    const loaded = await loadConnectors({
+      dirs: [
+        path.join(HUB_ROOT, 'node_modules'),
+        ...(options.pluginDir ? [path.join(options.pluginDir, 'node_modules')] : []),
+      ],
+    });
+    for (const error of loaded.errors) {
+      logger.warn('Connector plugin not loaded', { package: error.packageName, reason: error.message });
+    }
+    const registry = createRegistry(loaded);
+    const known = () => registry.list().map((c) => c.definition.id);
+    const unknownToHub = <T>(fn: () => T): T => {
+      try {
+        return fn();
+      } catch (error) {
+        if (isRegistryError(error) && error.code === 'unknown_connector') {
+          throw new HubError('unknown_connector', error.message, { known: known() });
+        }
+        throw error;
+      }
+    };
+    const connectors = {
+      require: (id: string): ConnectorDefinition => unknownToHub(() => registry.require(id).definition),
+    };
+    const catalog = {
+      list: () => registry.list().map((c) => ({ id: c.definition.id })),
+      describe: (id: string) => unknownToHub(() => registry.describe(id)),
+      errors: () => loaded.errors.map((e) => ({ packageName: e.packageName, message: e.message })),
+    };
+
+    const limiter = createRateLimiter({
+      store: createSqliteLimiterStore(db, now),
+      now,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+    });
+    const metrics = createMetrics(db, now);
+    const accountOf = (connector: ConnectorDefinition, settings: unknown) =>
+      `${connector.id}:${connector.rateLimit.key(settings)}`;
+    const contextFor = (
+      connectionId: string,
+      connector: ConnectorDefinition,
+      settings: unknown,
+      longRunning?: AbortSignal,
+    ): ConnectorContext => {
+      // Interactive operations get a deadline; background delivery runs until the hub stops.
+      const signal = longRunning ?? AbortSignal.timeout(OPERATION_TIMEOUT_MS);
+      // Budgets are per vendor account (connector id + the policy's key), shared by every connection to it.
+      const account = accountOf(connector, settings);
+      return {
+        fetch: metrics.countingFetch(connector.id, fetchImpl),
+        now,
+        signal,
+        log: logger.forConnector({ connectionId, connector: connector.id }),
+        acquire: async (bucket) => {
+          const name = bucket in connector.rateLimit.buckets ? bucket : connector.rateLimit.defaultBucket;
+          const windows = connector.rateLimit.buckets[name] ?? [];
+          await limiter.acquire(`${account}:${name}`, windows, { signal });
+        },
+      };
+    };
+
+    const connections = createConnectionStore({ db, box, connectors, now, onSecret: (v) => logger.addSecret(v) });
+    const audit = createAudit(db, now);
+    const destinations = createDestinations(db, {
+      now,
+      connectorOf: async (id) =>
+        (await db.selectFrom('connections').select('connector_id').where('id', '=', id).executeTakeFirst())
+          ?.connector_id,
+    });
+    const sources = createSources(db, { now, destinationExists: (id) => destinations.exists(id) });
+    const outbox = createOutbox(db, now);
+    const feed = createFeed();
+    const engine = createDeliveryEngine({
+      db,
+      destinations,
+      connections,
+      contextFor,
+      logger,
+      now,
+      onChange: (summary) => feed.publish({ kind: 'delivery', ...summary }),
+    });
+    const connectionOf = async (id: string, signal?: AbortSignal): Promise<ResolvedConnection> => {
+      const { connector, connection, settings, secrets } = await connections.resolve(id);
+      return {
+        id,
+        name: connection.name,
+        connector,
+        settings,
+        secrets,
+        ctx: contextFor(id, connector, settings, signal),
+      };
+    };
+    const connectorOf = async (id: string) =>
+      (await db.selectFrom('connections').select('connector_id').where('id', '=', id).executeTakeFirst())?.connector_id;
+    const kinds = options.kinds ?? PIPELINE_KINDS;
+    const pipelines = createPipelineStore({
+      db,
+      kinds,
+      now,
+      connectorOf,
+      connectionOf: (id) => connectionOf(id),
+    });
+    const runner = createRunner({
+      db,
+      kinds,
+      logger,
+      now,
+      connectionOf,
+      onChange: (change) => feed.publish({ kind: 'run', ...change }),
+    });
+    const scheduler = createScheduler({ db, runner, logger, now });
+    const qualtrics = createQualtrics({ db, connections, contextFor, logger, now, feed });
+
+    const limits = async () => {
+      const out: unknown[] = [];
+      // Connections to the same vendor account share one budget: one entry per account, naming them all.
+      const accounts = new Map<string, { connector: ConnectorDefinition; names: string[] }>();
+      for (const connection of await connections.list()) {
+        const connector = registry.get(connection.connectorId)?.definition;
+        if (!connector) continue;
+        const account = accountOf(connector, connection.settings);
+        getOrCreate(accounts, account, () => ({ connector, names: [] })).names.push(connection.name);
+      }
+      for (const [account, { connector, names }] of accounts) {
+        for (const [bucket, windows] of Object.entries(connector.rateLimit.buckets)) {
+          out.push({
+            account,
+            connector: connector.id,
+            connections: names,
+            bucket,
+            usage: await limiter.usage(`${account}:${bucket}`, windows),
+          });
+        }
+      }
+      return out;
+    };
+    const app = createApp({
+      db,
+      auth,
+      connections,
+      catalog,
+      audit,
+      logger,
+      contextFor,
+      sources,
+      destinations,
+      outbox,
+      feed,
+      limits,
+      pipelines,
+      runner,
+      kinds,
+      metrics,
+      qualtrics,
+      now,
+      staticDir: options.staticDir ?? DEFAULT_STATIC_DIR,
+      startedAt: now(),
+    });
+    logger.info('Hub ready', { dataDir: options.dataDir, connectors: known() });
+    return {
+      app,
+      db,
+      logger,
+      limiter,
+      engine,
+      connections,
+      sources,
+      destinations,
+      createdToken: created,
+      pipelines,
+      runner,
+      scheduler,
+      qualtrics,
+      close: async () => {
+        await scheduler.stop();
+        await engine.stop();
+        await qualtrics.stop();
+        await db.destroy();
+      },
+    };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}

@@ -1,0 +1,168 @@
+import type { Db } from '../db/index.js';
+import { sqliteOf } from '../db/index.js';
+import type { EventState } from '../db/schema.js';
+
+/** A validated message ready to store: its key fields and its JSON text (serialised once, at validation). */
+export interface StoredMessage {
+  messageId: string;
+  type: string;
+  json: string;
+}
+
+export interface StoredError {
+  code: string;
+  message: string;
+  vendorCode?: string | undefined;
+  status?: number | undefined;
+  body?: unknown;
+  at: number;
+}
+
+export interface EventRow {
+  id: number;
+  sourceId: string;
+  messageId: string;
+  type: string;
+  state: EventState;
+  attempts: number;
+  receivedAt: number;
+  nextAttemptAt: number;
+  deliveredAt: number | null;
+  destinationId: string | null;
+  lastError: StoredError | null;
+  /** A one-line description for lists: event name, email or company. */
+  label: string;
+}
+
+export interface EventFilter {
+  state?: EventState | undefined;
+  type?: string | undefined;
+  sourceId?: string | undefined;
+  errorCode?: string | undefined;
+  /** Page backwards: ids below this one. */
+  before?: number | undefined;
+  limit?: number | undefined;
+}
+
+function labelOf(type: string, payload: Record<string, unknown>): string {
+  const traits = (payload.traits ?? {}) as Record<string, unknown>;
+  const ctxTraits = ((payload.context as Record<string, unknown> | undefined)?.traits ?? {}) as Record<string, unknown>;
+  const userish = String(traits.email ?? ctxTraits.email ?? payload.userId ?? payload.anonymousId ?? '');
+  if (type === 'track') return `${String(payload.event ?? '')}${userish ? ` · ${userish}` : ''}`;
+  if (type === 'group') return `${String(traits.name ?? payload.groupId ?? '')}${userish ? ` · ${userish}` : ''}`;
+  return userish;
+}
+
+type RawRow = {
+  id: number;
+  source_id: string;
+  message_id: string;
+  type: string;
+  state: EventState;
+  attempts: number;
+  received_at: number;
+  next_attempt_at: number;
+  delivered_at: number | null;
+  destination_id: string | null;
+  last_error_json: string | null;
+  payload_json: string;
+};
+
+export function toEventRow(r: RawRow): EventRow {
+  const payload = JSON.parse(r.payload_json) as Record<string, unknown>;
+  return {
+    id: r.id,
+    sourceId: r.source_id,
+    messageId: r.message_id,
+    type: r.type,
+    state: r.state,
+    attempts: r.attempts,
+    receivedAt: r.received_at,
+    nextAttemptAt: r.next_attempt_at,
+    deliveredAt: r.delivered_at,
+    destinationId: r.destination_id,
+    lastError: r.last_error_json ? JSON.parse(r.last_error_json) : null,
+    label: labelOf(r.type, payload),
+  };
+}
+
+/**
+ * The event outbox. Ingest is the hot path: one prepared INSERT OR IGNORE per message inside one
+ * synchronous transaction per request, committed (synchronous=FULL) before the caller hears "ok".
+ */
+export function createOutbox(db: Db, now: () => number = Date.now) {
+  const sqlite = sqliteOf(db);
+  const insert = sqlite.prepare(
+    `INSERT OR IGNORE INTO events (source_id, message_id, type, received_at, payload_json, state, attempts, next_attempt_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, 'received', 0, 0, ?)`,
+  );
+  const insertAll = sqlite.transaction((sourceId: string, messages: StoredMessage[], at: number) => {
+    let stored = 0;
+    for (const m of messages) stored += insert.run(sourceId, m.messageId, m.type, at, m.json, at).changes;
+    return stored;
+  });
+
+  return {
+    /** Store all messages or none; duplicates (same source + messageId) are ignored. Returns how many were new. */
+    append(sourceId: string, messages: StoredMessage[]): { stored: number; duplicates: number } {
+      const stored = insertAll(sourceId, messages, now());
+      return { stored, duplicates: messages.length - stored };
+    },
+
+    async list(filter: EventFilter = {}): Promise<EventRow[]> {
+      let q = db.selectFrom('events').selectAll();
+      if (filter.state) q = q.where('state', '=', filter.state);
+      if (filter.type) q = q.where('type', '=', filter.type);
+      if (filter.sourceId) q = q.where('source_id', '=', filter.sourceId);
+      if (filter.errorCode)
+        q = q.where(
+          (eb) => eb.fn('json_extract', [eb.ref('last_error_json'), eb.val('$.code')]),
+          '=',
+          filter.errorCode,
+        );
+      if (filter.before) q = q.where('id', '<', filter.before);
+      const rows = await q
+        .orderBy('id', 'desc')
+        .limit(Math.min(filter.limit ?? 100, 1000))
+        .execute();
+      return rows.map((r) => toEventRow(r as RawRow));
+    },
+
+    async get(id: number): Promise<(EventRow & { payload: unknown }) | undefined> {
+      const r = await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? { ...toEventRow(r as RawRow), payload: JSON.parse(r.payload_json) } : undefined;
+    },
+
+    async counts(): Promise<Record<EventState, number>> {
+      const rows = await db
+        .selectFrom('events')
+        .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('state')
+        .execute();
+      const out: Record<EventState, number> = { received: 0, retrying: 0, delivered: 0, failed: 0 };
+      for (const r of rows) out[r.state] = Number(r.n);
+      return out;
+    },
+
+    /** Put failed events back in the queue (attempts reset); returns how many. */
+    async replay(selector: {
+      ids?: number[] | undefined;
+      filter?: Omit<EventFilter, 'state' | 'before' | 'limit'> | undefined;
+    }) {
+      let q = db
+        .updateTable('events')
+        .set({ state: 'received', attempts: 0, next_attempt_at: 0, updated_at: now() })
+        .where('state', '=', 'failed');
+      if (selector.ids) q = q.where('id', 'in', selector.ids.length ? selector.ids : [-1]);
+      const f = selector.filter ?? {};
+      if (f.type) q = q.where('type', '=', f.type);
+      if (f.sourceId) q = q.where('source_id', '=', f.sourceId);
+      if (f.errorCode)
+        q = q.where((eb) => eb.fn('json_extract', [eb.ref('last_error_json'), eb.val('$.code')]), '=', f.errorCode);
+      const result = await q.executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+  };
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;

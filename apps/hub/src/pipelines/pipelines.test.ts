@@ -1,0 +1,202 @@
+import { ConnectorError } from '@synchub/core';
+import { createGainsightSimulator, listen, type RunningServer } from '@synchub/sandbox';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createTestHub } from '../test-support.js';
+import { definePipelineKind } from './kind.js';
+import { INTERRUPTED } from './runner.js';
+
+// A test kind: reads N pages of fake records, commits a cursor per page, and can fail or block on demand.
+let behaviour: { fail?: unknown; gate?: string; pages: number; block?: Promise<void> } = { pages: 3 };
+const testKind = definePipelineKind({
+  kind: 'test.pages',
+  title: 'Test pages',
+  description: 'pages of numbers',
+  group: 'Tests',
+  connectorId: 'gainsight',
+  settings: z.strictObject({ perPage: z.number().int().min(1).default(10) }),
+  defaultSchedule: '0 3 * * *',
+  async gate() {
+    return behaviour.gate;
+  },
+  async run(run) {
+    const start = run.cursor ? Number(run.cursor) : 0;
+    for (let page = start; page < behaviour.pages; page++) {
+      await behaviour.block;
+      run.count('read', run.settings.perPage);
+      run.count('written', run.settings.perPage - 1);
+      run.count('skipped', 1, 'no matching account');
+      run.note('unmatched', { page });
+      await run.commit(String(page + 1));
+      if (behaviour.fail && page === 1) throw behaviour.fail;
+    }
+  },
+});
+
+type TestHub = Awaited<ReturnType<typeof createTestHub>>;
+let t: TestHub;
+let sim: ReturnType<typeof createGainsightSimulator>;
+let server: RunningServer;
+let connectionId: string;
+let clock = Date.UTC(2026, 10, 23, 12, 0, 0);
+
+beforeAll(async () => {
+  sim = createGainsightSimulator({ companies: 1, people: 1 });
+  server = await listen(sim.app);
+});
+afterAll(() => server.close());
+beforeEach(async () => {
+  behaviour = { pages: 3 };
+  t = await createTestHub({ kinds: [testKind], now: () => clock });
+  const res = await t.request('POST', '/api/connections', {
+    connectorId: 'gainsight',
+    name: 'gs',
+    settings: { domain: server.url, sandbox: true },
+    secrets: { accessKey: sim.credentials.accessKey },
+  });
+  connectionId = ((await res.json()) as { connection: { id: string } }).connection.id;
+});
+afterEach(() => t.hub.close());
+
+const create = async (body: Record<string, unknown> = {}) => {
+  const res = await t.request('POST', '/api/pipelines', { kind: 'test.pages', name: 'p1', connectionId, ...body });
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      pipeline: { id: string; nextRunAt: number };
+      error?: { issues: Array<{ path: string }> };
+    },
+  };
+};
+const runAndWait = async (id: string) => {
+  const { done } = await t.hub.runner.start(id, 'manual');
+  return done;
+};
+
+describe('pipelines', () => {
+  it('validates kind, settings, connection and schedule at save time', async () => {
+    const paths = async (body: Record<string, unknown>) => (await create(body)).body.error?.issues.map((i) => i.path);
+    expect(await paths({ kind: 'nope' })).toEqual(['kind']);
+    expect(await paths({ settings: { perPage: 0 } })).toEqual(['settings.perPage']);
+    expect(await paths({ settings: { extra: 1 } })).toEqual(['settings']);
+    expect(await paths({ schedule: 'every tuesday' })).toEqual(['schedule']);
+    expect(await paths({ connectionId: 'missing' })).toEqual(['connectionId']);
+  });
+
+  it('schedules the next run from the cron expression (UTC)', async () => {
+    const { status, body } = await create();
+    expect(status).toBe(201);
+    expect(body.pipeline.nextRunAt).toBe(Date.UTC(2026, 10, 24, 3, 0, 0));
+  });
+
+  it('runs, records counts, reasons, samples and the cursor, and resumes from it', async () => {
+    const { body } = await create();
+    const run = await runAndWait(body.pipeline.id);
+    expect(run).toMatchObject({
+      status: 'completed',
+      trigger: 'manual',
+      cursorBefore: null,
+      cursorAfter: '3',
+      counts: { read: 30, written: 27, skipped: 3, failed: 0, reasons: { 'no matching account': 3 } },
+    });
+    expect(run.details?.unmatched).toHaveLength(3);
+    behaviour.pages = 5;
+    const second = await runAndWait(body.pipeline.id);
+    expect(second).toMatchObject({ cursorBefore: '3', cursorAfter: '5', counts: { read: 20 } });
+    const { runs } = (await (await t.request('GET', `/api/pipelines/${body.pipeline.id}/runs`)).json()) as {
+      runs: unknown[];
+    };
+    expect(runs).toHaveLength(2);
+  });
+
+  it('keeps the vendor error body of a failed run and the progress made before it', async () => {
+    const { body } = await create();
+    behaviour.fail = new ConnectorError('invalid_request', 'Field Foo does not exist', {
+      status: 400,
+      vendorCode: 'GSOBJ_VCRUDR1002',
+      body: { errorCode: 'GSOBJ_VCRUDR1002' },
+    });
+    const run = await runAndWait(body.pipeline.id);
+    expect(run).toMatchObject({
+      status: 'failed',
+      cursorAfter: '2',
+      error: { code: 'invalid_request', vendorCode: 'GSOBJ_VCRUDR1002', body: { errorCode: 'GSOBJ_VCRUDR1002' } },
+    });
+  });
+
+  it('refuses a second run while one is in progress', async () => {
+    const { body } = await create();
+    let release = () => {};
+    behaviour.block = new Promise((r) => {
+      release = r;
+    });
+    const first = await t.hub.runner.start(body.pipeline.id, 'manual');
+    const res = await t.request('POST', `/api/pipelines/${body.pipeline.id}/run`);
+    expect(res.status).toBe(409);
+    release();
+    expect((await first.done).status).toBe('completed');
+  });
+
+  it('a gate refusal fails the run with the reason', async () => {
+    const { body } = await create();
+    behaviour.gate = 'Connect a primary CRM first';
+    expect(await runAndWait(body.pipeline.id)).toMatchObject({
+      status: 'failed',
+      error: { code: 'gated', message: 'Connect a primary CRM first' },
+    });
+  });
+
+  it('runs a missed schedule once at start, and marks a run interrupted by a crash failed then retries it', async () => {
+    const { body } = await create();
+    const id = body.pipeline.id;
+    // A run left "running" by a crash, and a schedule that passed while the hub was down.
+    await t.hub.db
+      .insertInto('runs')
+      .values({
+        pipeline_id: id,
+        status: 'running',
+        trigger: 'schedule',
+        started_at: clock - 1000,
+        counts_json: '{}',
+        cursor_before: null,
+        cursor_after: '1',
+      })
+      .execute();
+    clock = Date.UTC(2026, 10, 25, 12, 0, 0);
+    await t.hub.scheduler.start();
+    await t.hub.scheduler.stop(); // waits for the run it started
+    const { runs } = (await (await t.request('GET', `/api/pipelines/${id}/runs`)).json()) as {
+      runs: Array<{ status: string; trigger: string; error: { message: string } | null }>;
+    };
+    expect(runs.map((r) => [r.trigger, r.status])).toEqual([
+      ['startup', 'completed'],
+      ['schedule', 'failed'],
+    ]);
+    expect(runs[1]?.error?.message).toBe(INTERRUPTED);
+    const after = (await (await t.request('GET', `/api/pipelines/${id}`)).json()) as {
+      pipeline: { nextRunAt: number };
+    };
+    expect(after.pipeline.nextRunAt).toBe(Date.UTC(2026, 10, 26, 3, 0, 0));
+  });
+
+  it('run-all starts every enabled pipeline of a connection, failures isolated', async () => {
+    await create({ name: 'a' });
+    await create({ name: 'b' });
+    await create({ name: 'c', enabled: false });
+    const res = await t.request('POST', '/api/pipelines/run-all', { connectionId });
+    expect(res.status).toBe(202);
+    const { started } = (await res.json()) as { started: Array<{ runId?: number }> };
+    expect(started).toHaveLength(2);
+    expect(started.every((s) => typeof s.runId === 'number')).toBe(true);
+    await t.hub.runner.stop();
+  });
+
+  it('lists kinds with JSON Schemas and schedule presets', async () => {
+    const body = (await (await t.request('GET', '/api/pipelines/kinds')).json()) as {
+      kinds: Array<{ kind: string; settingsSchema: { properties: object } }>;
+      schedules: object;
+    };
+    expect(body.kinds[0]).toMatchObject({ kind: 'test.pages', settingsSchema: { properties: { perPage: {} } } });
+    expect(body.schedules).toHaveProperty('daily');
+  });
+});

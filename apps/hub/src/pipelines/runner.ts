@@ -1,0 +1,216 @@
+import { isConnectorError } from '@synchub/core';
+import type { Db } from '../db/index.js';
+import type { RunsTable, RunStatus } from '../db/schema.js';
+import { HubError } from '../errors.js';
+import type { HubLogger } from '../logger.js';
+import { emptyCounts, type PipelineKind, type ResolvedConnection, type RunCounts } from './kind.js';
+import { nextRunAt } from './schedule.js';
+import { type PipelineView, pipelineView } from './store.js';
+
+export type RunTrigger = 'schedule' | 'manual' | 'startup' | 'retry';
+
+export interface RunView {
+  id: number;
+  pipelineId: string;
+  status: RunStatus;
+  trigger: string;
+  startedAt: number;
+  finishedAt: number | null;
+  counts: RunCounts;
+  details: Record<string, unknown> | null;
+  cursorBefore: string | null;
+  cursorAfter: string | null;
+  error: { code: string; message: string; vendorCode?: string; status?: number; body?: unknown } | null;
+}
+
+export const runView = (r: RunsTable & { id: number }): RunView => ({
+  id: r.id,
+  pipelineId: r.pipeline_id,
+  status: r.status,
+  trigger: r.trigger,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  counts: JSON.parse(r.counts_json),
+  details: r.details_json ? JSON.parse(r.details_json) : null,
+  cursorBefore: r.cursor_before,
+  cursorAfter: r.cursor_after,
+  error: r.error_json ? JSON.parse(r.error_json) : null,
+});
+
+export const INTERRUPTED =
+  'Interrupted: the hub stopped while this run was in progress; it is retried from its last saved cursor';
+
+/**
+ * Runs pipelines: one run per pipeline at a time, each run a row before it starts (so a crash leaves a
+ * trace that the next start marks failed and retries), counts and cursor saved as it goes.
+ */
+export function createRunner(deps: {
+  db: Db;
+  kinds: PipelineKind[];
+  logger: HubLogger;
+  now: () => number;
+  connectionOf(id: string, signal: AbortSignal): Promise<ResolvedConnection>;
+  onChange?: (change: { pipelineId: string; runId: number; status: RunStatus }) => void;
+}) {
+  const { db, logger, now } = deps;
+  const running = new Map<string, Promise<RunView>>();
+  const controller = new AbortController();
+
+  const finish = async (
+    runId: number,
+    pipeline: PipelineView,
+    status: RunStatus,
+    fields: Partial<Omit<RunsTable, 'id'>>,
+  ) => {
+    await db
+      .updateTable('runs')
+      .set({ status, finished_at: now(), ...fields })
+      .where('id', '=', runId)
+      .execute();
+    await db
+      .updateTable('pipelines')
+      .set({ next_run_at: nextRunAt(pipeline.schedule, now()) })
+      .where('id', '=', pipeline.id)
+      .execute();
+    deps.onChange?.({ pipelineId: pipeline.id, runId, status });
+  };
+
+  async function execute(pipeline: PipelineView, kind: PipelineKind, runId: number): Promise<void> {
+    const counts = emptyCounts();
+    const details: Record<string, unknown> = {};
+    let cursor = pipeline.cursor;
+    const save = () =>
+      db
+        .updateTable('runs')
+        .set({ counts_json: JSON.stringify(counts), details_json: JSON.stringify(details), cursor_after: cursor })
+        .where('id', '=', runId)
+        .execute();
+    const args = {
+      settings: pipeline.settings,
+      connectionId: pipeline.connectionId,
+      db,
+      connectionOf: (id: string) => deps.connectionOf(id, controller.signal),
+    };
+    try {
+      const refusal = await kind.gate?.(args);
+      if (refusal) throw new HubError('conflict', refusal, { code: 'gated' });
+      const connection = await deps.connectionOf(pipeline.connectionId, controller.signal);
+      await kind.run({
+        runId,
+        pipelineId: pipeline.id,
+        pipelineName: pipeline.name,
+        settings: pipeline.settings,
+        connection,
+        connectionOf: args.connectionOf,
+        cursor: pipeline.cursor,
+        async commit(next) {
+          cursor = next;
+          await db.updateTable('pipelines').set({ cursor: next }).where('id', '=', pipeline.id).execute();
+          await save();
+        },
+        count(kindOfCount, n = 1, reason) {
+          counts[kindOfCount] += n;
+          if (reason) counts.reasons[reason] = (counts.reasons[reason] ?? 0) + n;
+        },
+        note(key, item) {
+          const list = (details[key] ?? []) as unknown[];
+          details[key] = list;
+          if (list.length < 100) list.push(item);
+        },
+        detail(key, value) {
+          details[key] = value;
+        },
+        db,
+        log: (level, message, data) => logger[level](message, { pipelineId: pipeline.id, runId, ...data }),
+        signal: controller.signal,
+        now,
+      });
+      await finish(runId, pipeline, 'completed', {
+        counts_json: JSON.stringify(counts),
+        details_json: JSON.stringify(details),
+        cursor_after: cursor,
+      });
+    } catch (error) {
+      const stored = isConnectorError(error)
+        ? {
+            code: error.code,
+            message: error.message,
+            vendorCode: error.vendorCode,
+            status: error.status,
+            body: error.body,
+          }
+        : error instanceof HubError && error.extra.code === 'gated'
+          ? { code: 'gated', message: error.message }
+          : { code: 'internal', message: (error as Error)?.message ?? String(error) };
+      if (stored.code === 'internal') logger.error('Pipeline run failed', { pipelineId: pipeline.id, runId, error });
+      await finish(runId, pipeline, 'failed', {
+        counts_json: JSON.stringify(counts),
+        details_json: JSON.stringify(details),
+        cursor_after: cursor,
+        error_json: JSON.stringify(stored),
+      });
+    }
+  }
+
+  return {
+    isRunning: (pipelineId: string) => running.has(pipelineId),
+    /** Start a run now; refuses (409) if one is in progress. Resolves once the run row exists. */
+    async start(pipelineId: string, trigger: RunTrigger): Promise<{ runId: number; done: Promise<RunView> }> {
+      if (running.has(pipelineId)) throw new HubError('conflict', 'This pipeline is already running');
+      const row = await db.selectFrom('pipelines').selectAll().where('id', '=', pipelineId).executeTakeFirst();
+      if (!row) throw new HubError('not_found', `No pipeline with id ${pipelineId}`);
+      const pipeline = pipelineView(row);
+      const kind = deps.kinds.find((k) => k.kind === pipeline.kind);
+      if (!kind) throw new HubError('not_found', `Unknown pipeline kind ${pipeline.kind}`);
+      const inserted = await db
+        .insertInto('runs')
+        .values({
+          pipeline_id: pipeline.id,
+          status: 'running',
+          trigger,
+          started_at: now(),
+          counts_json: JSON.stringify(emptyCounts()),
+          cursor_before: pipeline.cursor,
+          cursor_after: pipeline.cursor,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const runId = inserted.id;
+      deps.onChange?.({ pipelineId, runId, status: 'running' });
+      const done = execute(pipeline, kind, runId)
+        .then(async () =>
+          runView(
+            (await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow()) as RunsTable & {
+              id: number;
+            },
+          ),
+        )
+        .finally(() => running.delete(pipelineId));
+      running.set(pipelineId, done);
+      return { runId, done };
+    },
+    /** Runs left 'running' by a crash: mark them failed and make their pipelines due now (retry). */
+    async recover(): Promise<number> {
+      const stale = await db.selectFrom('runs').select(['id', 'pipeline_id']).where('status', '=', 'running').execute();
+      for (const r of stale) {
+        await db
+          .updateTable('runs')
+          .set({
+            status: 'failed',
+            finished_at: now(),
+            error_json: JSON.stringify({ code: 'interrupted', message: INTERRUPTED }),
+          })
+          .where('id', '=', r.id)
+          .execute();
+        await db.updateTable('pipelines').set({ next_run_at: now() }).where('id', '=', r.pipeline_id).execute();
+      }
+      return stale.length;
+    },
+    async stop() {
+      controller.abort();
+      await Promise.allSettled([...running.values()]);
+    },
+  };
+}
+
+export type Runner = ReturnType<typeof createRunner>;

@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/index.js';
+import type { PipelinesTable } from '../db/schema.js';
+import { HubError, type Issue, invalidInput, zodIssues } from '../errors.js';
+import type { PipelineKind, ResolvedConnection } from './kind.js';
+import { nextRunAt, scheduleError } from './schedule.js';
+
+export interface PipelineView {
+  id: string;
+  kind: string;
+  name: string;
+  connectionId: string;
+  settings: Record<string, unknown>;
+  enabled: boolean;
+  schedule: string;
+  cursor: string | null;
+  nextRunAt: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const pipelineView = (r: PipelinesTable): PipelineView => ({
+  id: r.id,
+  kind: r.kind,
+  name: r.name,
+  connectionId: r.connection_id,
+  settings: JSON.parse(r.settings_json),
+  enabled: r.enabled === 1,
+  schedule: r.schedule,
+  cursor: r.cursor,
+  nextRunAt: r.next_run_at,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export interface PipelineInput {
+  kind: string;
+  name: string;
+  connectionId: string;
+  settings?: Record<string, unknown> | undefined;
+  enabled?: boolean | undefined;
+  schedule?: string | undefined;
+}
+
+export function createPipelineStore(deps: {
+  db: Db;
+  kinds: PipelineKind[];
+  now: () => number;
+  /** Connector id of a connection (undefined when it does not exist). */
+  connectorOf(connectionId: string): Promise<string | undefined>;
+  connectionOf(connectionId: string): Promise<ResolvedConnection>;
+}) {
+  const { db, now } = deps;
+  const iso = () => new Date(now()).toISOString();
+  const kindOf = (kind: string) => {
+    const found = deps.kinds.find((k) => k.kind === kind);
+    if (!found) {
+      throw new HubError('invalid_input', `Unknown pipeline kind "${kind}"`, {
+        issues: [{ path: 'kind', message: `one of ${deps.kinds.map((k) => k.kind).join(', ')}` }],
+      });
+    }
+    return found;
+  };
+  const row = async (id: string) => {
+    const r = await db.selectFrom('pipelines').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) throw new HubError('not_found', `No pipeline with id ${id}`);
+    return r;
+  };
+  const checkName = async (name: string, except?: string) => {
+    let q = db.selectFrom('pipelines').select('id').where('name', '=', name);
+    if (except) q = q.where('id', '!=', except);
+    if (await q.executeTakeFirst()) {
+      throw new HubError('conflict', `A pipeline named "${name}" already exists`, {
+        issues: [{ path: 'name', message: 'already in use' }],
+      });
+    }
+  };
+
+  /** Schema, connection and schedule checks, then the kind's own save-time checks against the vendor. */
+  const validate = async (kind: PipelineKind, connectionId: string, settings: unknown, schedule: string) => {
+    const issues: Issue[] = [];
+    const parsed = kind.settings.safeParse(settings);
+    if (!parsed.success) issues.push(...zodIssues(parsed.error, 'settings'));
+    const connector = await deps.connectorOf(connectionId);
+    if (connector === undefined) issues.push({ path: 'connectionId', message: 'unknown connection' });
+    else if (connector !== kind.connectorId) {
+      issues.push({
+        path: 'connectionId',
+        message: `${kind.title} needs a ${kind.connectorId} connection, not ${connector}`,
+      });
+    }
+    const bad = scheduleError(schedule);
+    if (bad) issues.push({ path: 'schedule', message: `not a valid cron expression: ${bad}` });
+    if (issues.length > 0 || !parsed.success) throw invalidInput(issues);
+    const deeper = kind.validate
+      ? await kind.validate({ settings: parsed.data, connectionId, db, connectionOf: deps.connectionOf })
+      : [];
+    if (deeper.length > 0) throw invalidInput(deeper);
+    return parsed.data as Record<string, unknown>;
+  };
+
+  return {
+    kindOf,
+    async list(filter: { connectionId?: string | undefined } = {}) {
+      let q = db.selectFrom('pipelines').selectAll();
+      if (filter.connectionId) q = q.where('connection_id', '=', filter.connectionId);
+      return (await q.orderBy('created_at').orderBy('name').execute()).map(pipelineView);
+    },
+    async get(id: string) {
+      return pipelineView(await row(id));
+    },
+    async create(input: PipelineInput) {
+      const kind = kindOf(input.kind);
+      await checkName(input.name);
+      const schedule = input.schedule ?? kind.defaultSchedule;
+      const settings = await validate(kind, input.connectionId, input.settings ?? {}, schedule);
+      const r: PipelinesTable = {
+        id: randomUUID(),
+        kind: kind.kind,
+        name: input.name,
+        connection_id: input.connectionId,
+        settings_json: JSON.stringify(settings),
+        enabled: input.enabled === false ? 0 : 1,
+        schedule,
+        cursor: null,
+        next_run_at: nextRunAt(schedule, now()),
+        created_at: iso(),
+        updated_at: iso(),
+      };
+      await db.insertInto('pipelines').values(r).execute();
+      return pipelineView(r);
+    },
+    async update(
+      id: string,
+      patch: {
+        name?: string | undefined;
+        settings?: Record<string, unknown> | undefined;
+        enabled?: boolean | undefined;
+        schedule?: string | undefined;
+        /** Forget the cursor: the next run starts from the beginning. */
+        resetCursor?: boolean | undefined;
+      },
+    ) {
+      const r = await row(id);
+      const kind = kindOf(r.kind);
+      if (patch.name !== undefined) await checkName(patch.name, id);
+      const schedule = patch.schedule ?? r.schedule;
+      const settings = await validate(kind, r.connection_id, patch.settings ?? JSON.parse(r.settings_json), schedule);
+      const next: PipelinesTable = {
+        ...r,
+        name: patch.name ?? r.name,
+        settings_json: JSON.stringify(settings),
+        enabled: patch.enabled === undefined ? r.enabled : patch.enabled ? 1 : 0,
+        schedule,
+        cursor: patch.resetCursor ? null : r.cursor,
+        next_run_at: schedule === r.schedule ? r.next_run_at : nextRunAt(schedule, now()),
+        updated_at: iso(),
+      };
+      await db.updateTable('pipelines').set(next).where('id', '=', id).execute();
+      return pipelineView(next);
+    },
+    async remove(id: string) {
+      const result = await db.deleteFrom('pipelines').where('id', '=', id).executeTakeFirst();
+      if (result.numDeletedRows === 0n) throw new HubError('not_found', `No pipeline with id ${id}`);
+      await db.deleteFrom('runs').where('pipeline_id', '=', id).execute();
+    },
+  };
+}
+
+export type PipelineStore = ReturnType<typeof createPipelineStore>;

@@ -1,0 +1,201 @@
+import { definePipelineKind } from '../pipelines/kind.js';
+import { SCHEDULE_PRESETS } from '../pipelines/schedule.js';
+import { matchSetup } from './common.js';
+import { GROUP, gainsightGate } from './company.js';
+import { createMatcher, reportUnmatched } from './match.js';
+import { type UsageSettings, usageSettings } from './settings.js';
+import { num, type PullStatements, pullStore, text } from './store.js';
+import { crmFieldIssues, describeObjects, objectIssues, readAhead, readRecords } from './vendor.js';
+
+/** One account × metric × dimension × period of a page. */
+interface Group {
+  accountId: string;
+  metric: string;
+  dimension: string;
+  period: string;
+  value: number;
+  rows: number;
+  secondary: Record<string, number>;
+}
+
+const SEP = '\u0000';
+/** Groups held before they are stored: bounds memory whatever the object's size. */
+export const MAX_GROUPS = 20_000;
+const FLUSH_MS = 5000;
+
+function periodOf(value: unknown): string {
+  if (typeof value === 'number' && Number.isFinite(value)) return new Date(value).toISOString().slice(0, 10);
+  const t = text(value);
+  return t ? t.slice(0, 10) : '';
+}
+
+function fieldsRead(s: UsageSettings): string[] {
+  const a = s.aggregate;
+  const own = a.enabled
+    ? [a.aggregateKey, a.metricNameField, a.metricValueField, a.dimensionKey, ...a.extraValueFields]
+    : [s.companyField, ...s.valueFields];
+  return [...new Set(['Gsid', 'ModifiedDate', ...own, s.periodField].filter((f): f is string => !!f))];
+}
+
+/**
+ * Groups into the store. Aggregated groups add to what earlier pages (and runs) stored: usage rows are
+ * facts read once each thanks to the cursor, and a read from the beginning starts from zero. Without
+ * aggregation a row's value replaces the stored one.
+ */
+function flush(
+  s: PullStatements,
+  groups: Iterable<Group>,
+  ids: { pipelineId: string; connectionId: string; product: string },
+  extraFields: string[] | undefined,
+  at: number,
+) {
+  const add = extraFields ? s.usageAdd(extraFields) : undefined;
+  for (const g of groups) {
+    const row = {
+      pipeline_id: ids.pipelineId,
+      connection_id: ids.connectionId,
+      account_id: g.accountId,
+      product: ids.product,
+      metric: g.metric,
+      dimension: g.dimension,
+      period: g.period,
+      value: g.value,
+      secondary_json: Object.keys(g.secondary).length > 0 ? JSON.stringify(g.secondary) : null,
+      rows: g.rows,
+      synced_at: at,
+    };
+    if (add) add.run(row);
+    else s.usage(row);
+  }
+}
+
+export const usageKind = definePipelineKind({
+  kind: 'gainsight.usage',
+  title: 'Gainsight product usage',
+  description:
+    'Usage metrics from a configurable Gainsight object, rolled up per account under a product name; optionally aggregated from flat rows by an account key, metric name/value fields and a dimension.',
+  group: GROUP,
+  connectorId: 'gainsight',
+  settings: usageSettings,
+  defaultSchedule: SCHEDULE_PRESETS.weekly,
+  gate: gainsightGate,
+
+  async validate({ settings, connectionId, db, connectionOf }) {
+    const described = await describeObjects(await connectionOf(connectionId), [settings.object]);
+    const a = settings.aggregate;
+    const fields: Array<[string, string | undefined]> = a.enabled
+      ? [
+          ['settings.aggregate.aggregateKey', a.aggregateKey],
+          ['settings.aggregate.metricNameField', a.metricNameField],
+          ['settings.aggregate.metricValueField', a.metricValueField],
+          ['settings.aggregate.dimensionKey', a.dimensionKey],
+          ...a.extraValueFields.map((f, i): [string, string] => [`settings.aggregate.extraValueFields.${i}`, f]),
+        ]
+      : [
+          ['settings.companyField', settings.companyField],
+          ...settings.valueFields.map((f, i): [string, string] => [`settings.valueFields.${i}`, f]),
+        ];
+    return [
+      ...objectIssues(described.get(settings.object), { path: 'settings.object', name: settings.object }, [
+        ...fields,
+        ['settings.periodField', settings.periodField],
+      ]),
+      ...(await crmFieldIssues(db, connectionOf, connectionId, settings.gsidField, 'settings.gsidField')),
+    ];
+  },
+
+  async run(run) {
+    const { settings } = run;
+    const a = settings.aggregate;
+    const pages = pullStore(run.db);
+    const matcher = createMatcher(run.db, await matchSetup(run.db, run.connection.id, settings.gsidField));
+    const ids = { pipelineId: run.pipelineId, connectionId: run.connection.id, product: settings.productName };
+    // From the beginning, totals are rebuilt: drop what earlier reads added up.
+    if (run.cursor === null && a.enabled) pages.write((s) => s.clearUsage.run(run.pipelineId));
+    const options = { object: settings.object, select: fieldsRead(settings), pageSize: settings.pageSize };
+    const skip = (reason: string, record: Record<string, unknown>) => reportUnmatched(run, { reason }, record, {});
+    // Pages fold into one bounded map, stored with the cursor of the last page folded in (one transaction)
+    // when it holds MAX_GROUPS groups, every FLUSH_MS, and at the end: a crash resumes after what was stored.
+    let groups = new Map<string, Group>();
+    let pending: { cursor: string | null } | undefined;
+    let lastFlush = performance.now();
+    const store = async () => {
+      if (!pending) return;
+      const batch = groups;
+      const { cursor } = pending;
+      [groups, pending, lastFlush] = [new Map(), undefined, performance.now()];
+      const at = run.now();
+      await pages.page(run, cursor, (s) =>
+        flush(s, batch.values(), ids, a.enabled ? a.extraValueFields : undefined, at),
+      );
+    };
+    const group = (accountId: string, metric: string, dimension: string, period: string) => {
+      const key = accountId + SEP + metric + SEP + dimension + SEP + period;
+      let g = groups.get(key);
+      if (!g) {
+        g = { accountId, metric, dimension, period, value: 0, rows: 0, secondary: {} };
+        groups.set(key, g);
+      }
+      return g;
+    };
+    for await (const page of readAhead(readRecords(run.connection, options, run.cursor))) {
+      let used = 0;
+      for (const record of page.records) {
+        const period = settings.periodField ? periodOf(record[settings.periodField]) : '';
+        const match = a.enabled
+          ? matcher.key(record[a.aggregateKey ?? ''])
+          : matcher.company(record[settings.companyField]);
+        if ('reason' in match) {
+          reportUnmatched(run, match, record, {
+            key: record[a.enabled ? (a.aggregateKey ?? '') : settings.companyField] ?? null,
+          });
+          continue;
+        }
+        if (a.enabled) {
+          const metric = text(record[a.metricNameField ?? '']);
+          const value = num(record[a.metricValueField ?? '']);
+          if (!metric) skip('no metric name', record);
+          else if (value === null) skip('no metric value', record);
+          else {
+            const g = group(
+              match.accountId,
+              metric,
+              a.dimensionKey ? (text(record[a.dimensionKey]) ?? '') : '',
+              period,
+            );
+            g.value += value;
+            g.rows++;
+            for (const f of a.extraValueFields) {
+              const extra = num(record[f]);
+              if (extra !== null) g.secondary[f] = (g.secondary[f] ?? 0) + extra;
+            }
+            used++;
+          }
+        } else {
+          for (const f of settings.valueFields) {
+            const value = num(record[f]);
+            if (value === null) continue;
+            const g = group(match.accountId, f, '', period);
+            g.value = value;
+            g.rows = 1;
+          }
+          used++;
+        }
+      }
+      run.count('read', page.records.length);
+      run.count('written', used);
+      pending = { cursor: page.cursor };
+      if (groups.size >= MAX_GROUPS || performance.now() - lastFlush >= FLUSH_MS) await store();
+    }
+    await store();
+    const totals = await run.db
+      .selectFrom('usage_metrics')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('metrics'),
+        eb.fn.count<number>('account_id').distinct().as('accounts'),
+      ])
+      .where('pipeline_id', '=', run.pipelineId)
+      .executeTakeFirst();
+    run.detail('stored', totals ?? null);
+  },
+});

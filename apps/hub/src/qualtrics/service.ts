@@ -1,0 +1,274 @@
+import type { ConnectorContext, ConnectorDefinition, WriteResult } from '@synchub/core';
+import { ConnectorError } from '@synchub/core';
+import type { ConnectionStore } from '../connections.js';
+import type { Db } from '../db/index.js';
+import { backoffMs, outcomeOf } from '../delivery/outcome.js';
+import type { HubLogger } from '../logger.js';
+import { createDeliveryStore, type DeliveryError, type DeliveryOrigin } from './deliveries.js';
+import { createRuleStore } from './rules.js';
+import { buildPayload } from './template.js';
+import { createTriggerStore, type TriggerView } from './triggers.js';
+
+export interface QualtricsDeps {
+  db: Db;
+  connections: ConnectionStore;
+  contextFor(
+    connectionId: string,
+    connector: ConnectorDefinition,
+    settings: unknown,
+    signal?: AbortSignal,
+  ): ConnectorContext;
+  logger: HubLogger;
+  now: () => number;
+  /** The hub's change feed: ingest's "accepted" notice wakes the event-rule scan. */
+  feed?: { subscribe(listener: (change: unknown) => void): () => void } | undefined;
+  /** Attempts before a retryable failure is given up (kept as failed, replayable). */
+  maxAttempts?: number | undefined;
+  random?: () => number;
+}
+
+/** What one call to the workflow's JSON-event URL came to. */
+export type SendResult =
+  | { ok: true; status: number | null; eventId: string | null; requestId: string | null }
+  | { ok: false; retry: boolean; retryAt?: number | undefined; error: DeliveryError };
+
+export type TestResult = { deliveryId: number } & (
+  | { ok: true; status: number | null; eventId: string | null; requestId: string | null }
+  | { ok: false; status: number | null; error: DeliveryError }
+);
+
+export interface CycleSummary {
+  matched: number;
+  /** More ingested events wait to be scanned. */
+  moreEvents: boolean;
+  taken: number;
+  delivered: number;
+  retrying: number;
+  failed: number;
+}
+
+export const MAX_ATTEMPTS = 10;
+/** Safety net: the event scan also runs this often, in case a wake-up was missed. */
+const POLL_MS = 5000;
+const PER_CYCLE = 100;
+
+/** `meta.httpStatus` ("413 - Payload Too Large") of a Qualtrics error envelope, as a number. */
+function statusInBody(body: unknown): number | undefined {
+  const meta = (body as { meta?: { httpStatus?: unknown } } | undefined)?.meta;
+  const match = typeof meta?.httpStatus === 'string' ? /^(\d{3})\b/.exec(meta.httpStatus) : null;
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Gainsight ↔ Qualtrics workflow triggers: the stores, the call to the connector's `trigger_event`
+ * writer, and a small worker that delivers queued calls (webhook and event rules) with retries.
+ */
+export function createQualtrics(deps: QualtricsDeps) {
+  const { db, connections, logger, now } = deps;
+  const maxAttempts = deps.maxAttempts ?? MAX_ATTEMPTS;
+  const connectorOf = async (id: string) =>
+    (await db.selectFrom('connections').select('connector_id').where('id', '=', id).executeTakeFirst())?.connector_id;
+  const triggers = createTriggerStore({ db, now, connectorOf });
+  const deliveries = createDeliveryStore(db, now);
+  const rules = createRuleStore({
+    db,
+    now,
+    triggerExists: async (id) =>
+      Boolean(await db.selectFrom('workflow_triggers').select('id').where('id', '=', id).executeTakeFirst()),
+    sourceExists: async (id) =>
+      Boolean(await db.selectFrom('sources').select('id').where('id', '=', id).executeTakeFirst()),
+  });
+  const controller = new AbortController();
+
+  /** One call through the Qualtrics connector's trigger_event writer; never throws. */
+  async function send(trigger: TriggerView, payload: Record<string, unknown>): Promise<SendResult> {
+    try {
+      const { connector, settings, secrets } = await connections.resolve(trigger.connectionId);
+      const writer = connector.writers.trigger_event;
+      if (!writer) throw new ConnectorError('config', `Connector ${connector.id} cannot trigger Qualtrics workflows`);
+      const ctx = deps.contextFor(trigger.connectionId, connector, settings, controller.signal);
+      const options = {
+        ...(trigger.triggerUrl ? { triggerUrl: trigger.triggerUrl } : {}),
+        ...(trigger.username ? { username: trigger.username } : {}),
+      };
+      const [result] = (await writer.write({ settings, secrets, ctx, records: [payload], options })) as [
+        WriteResult | undefined,
+      ];
+      if (!result) throw new ConnectorError('unexpected', 'The trigger_event writer answered no result');
+      if (result.ok) {
+        const meta = result.meta ?? {};
+        return {
+          ok: true,
+          status: typeof meta.status === 'number' ? meta.status : null,
+          eventId: result.id ?? null,
+          requestId: typeof meta.requestId === 'string' ? meta.requestId : null,
+        };
+      }
+      // Refused for this body (malformed, too large, unreadable answer): no retry makes it pass.
+      const { code, message, vendorCode, body } = result.error;
+      return {
+        ok: false,
+        retry: false,
+        error: { code, message, vendorCode, body, status: statusInBody(body), at: now() },
+      };
+    } catch (error) {
+      // Transient and rate-limited calls are retried; auth, unknown trigger, bad settings, a deleted
+      // connection (HubError not_found) are not.
+      const outcome = outcomeOf(error, now());
+      if (outcome.kind === 'delivered') throw new Error('unreachable');
+      const kept: DeliveryError = {
+        ...outcome.error,
+        status: outcome.error.status ?? statusInBody(outcome.error.body),
+      };
+      return outcome.kind === 'retry'
+        ? { ok: false, retry: true, retryAt: outcome.at, error: kept }
+        : { ok: false, retry: false, error: kept };
+    }
+  }
+
+  async function deliverOne(
+    row: { id: number; trigger_id: string; attempts: number; payload_json: string },
+    byId: Map<string, TriggerView>,
+    summary: CycleSummary,
+  ) {
+    let trigger = byId.get(row.trigger_id);
+    if (!trigger) {
+      trigger = await triggers.get(row.trigger_id);
+      byId.set(trigger.id, trigger);
+    }
+    const result = await send(trigger, JSON.parse(row.payload_json));
+    if (result.ok) {
+      await deliveries.markDelivered(row.id, result);
+      summary.delivered += 1;
+      return;
+    }
+    const attempt = row.attempts + 1;
+    if (result.retry && attempt < maxAttempts) {
+      const at = Math.max(result.retryAt ?? 0, now() + backoffMs(attempt, deps.random));
+      await deliveries.markUndelivered(row.id, 'retrying', result.error, at);
+      summary.retrying += 1;
+      return;
+    }
+    const error = result.retry
+      ? { ...result.error, message: `gave up after ${attempt} attempts: ${result.error.message}` }
+      : result.error;
+    await deliveries.markUndelivered(row.id, 'failed', error);
+    summary.failed += 1;
+    logger.warn('Qualtrics workflow trigger failed', {
+      deliveryId: row.id,
+      triggerId: row.trigger_id,
+      code: error.code,
+    });
+  }
+
+  /** One pass: turn new hub events into deliveries, then deliver what is due. */
+  async function runOnce(): Promise<CycleSummary> {
+    const scanned = rules.scan();
+    const summary: CycleSummary = {
+      matched: scanned.matched,
+      moreEvents: scanned.more,
+      taken: 0,
+      delivered: 0,
+      retrying: 0,
+      failed: 0,
+    };
+    const due = await deliveries.due(PER_CYCLE);
+    const byId = new Map<string, TriggerView>();
+    for (const row of due) {
+      if (controller.signal.aborted) break;
+      summary.taken += 1;
+      await deliverOne(row, byId, summary);
+    }
+    return summary;
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let started = false;
+  let again = false;
+  const schedule = (ms: number) => {
+    if (!started) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      running = (async () => {
+        let busy = false;
+        try {
+          const summary = await runOnce();
+          busy = summary.taken >= PER_CYCLE || summary.moreEvents;
+        } catch (error) {
+          if (!controller.signal.aborted) logger.error('Qualtrics trigger worker error', { error });
+        }
+        const nextDue = await deliveries.nextDueAt().catch(() => undefined);
+        // Only now, with nothing left to await: a wake-up from here on sees no run and schedules at once.
+        running = undefined;
+        const wait = busy || again ? 0 : Math.min(POLL_MS, Math.max(0, (nextDue ?? Infinity) - now()));
+        again = false;
+        schedule(wait);
+      })();
+    }, ms);
+  };
+  const unsubscribe = deps.feed?.subscribe((change) => {
+    if ((change as { kind?: unknown }).kind === 'accepted') wake();
+  });
+  function wake() {
+    if (running) again = true;
+    else schedule(0);
+  }
+
+  return {
+    triggers,
+    deliveries,
+    rules,
+    send,
+    runOnce,
+    wake,
+    /** Store a call for a trigger (webhook or hub), then deliver it in the background. */
+    async enqueue(triggerId: string, origin: DeliveryOrigin, payload: Record<string, unknown>): Promise<number> {
+      const id = await deliveries.enqueue(triggerId, origin, payload);
+      wake();
+      return id;
+    },
+    /**
+     * "Test connection": one test event now (kept as a delivery with origin 'test'); the answer shows
+     * Qualtrics' status, eventId and requestId or its error. Paths the input lacks get a visible
+     * placeholder so the workflow's "JSON captured from most recent test" shows every key.
+     */
+    async test(triggerId: string, input?: Record<string, unknown>): Promise<TestResult> {
+      const trigger = await triggers.get(triggerId);
+      const payload = buildPayload(trigger.template, input ?? {}, input ? undefined : (path) => `test value (${path})`);
+      const deliveryId = await deliveries.enqueue(trigger.id, 'test', payload);
+      const result = await send(trigger, payload);
+      if (result.ok) {
+        await deliveries.markDelivered(deliveryId, result);
+        return { deliveryId, ...result };
+      }
+      await deliveries.markUndelivered(deliveryId, 'failed', result.error);
+      return { deliveryId, ok: false, status: result.error.status ?? null, error: result.error };
+    },
+    /** Deliver until nothing is due now (tests); retries scheduled later stay queued. */
+    async drain(maxCycles = 100): Promise<CycleSummary[]> {
+      const all: CycleSummary[] = [];
+      for (let i = 0; i < maxCycles; i++) {
+        const s = await runOnce();
+        if (s.taken === 0 && s.matched === 0 && !s.moreEvents) break;
+        all.push(s);
+      }
+      return all;
+    },
+    async start() {
+      // A test call cut short by a stop is not retried (tests are one-off): say so rather than leave it pending.
+      await deliveries.failInterruptedTests();
+      started = true;
+      schedule(0);
+    },
+    async stop() {
+      started = false;
+      unsubscribe?.();
+      clearTimeout(timer);
+      controller.abort();
+      await running?.catch(() => {});
+    },
+  };
+}
+
+export type Qualtrics = ReturnType<typeof createQualtrics>;

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createSecretBox, KEY_FILE, loadOrCreateKey, NEXT_KEY_FILE, parseKey } from './crypto.js';
+import type { Db } from './db/index.js';
+import { sqliteOf } from './db/index.js';
+
+/**
+ * Re-encrypt every stored secret under a new key. Crash-safe in this order: the new key is written
+ * beside the old one first, then all secrets are re-encrypted in one transaction, then the new key
+ * replaces the old file. A hub started in between can read both keys. Run it with the hub stopped.
+ *
+ * With SYNCHUB_SECRET_KEY (no key file), the new key must come from `newKey` (SYNCHUB_NEW_SECRET_KEY);
+ * afterwards the hub must be started with SYNCHUB_SECRET_KEY set to it.
+ */
+export function rotateSecretKey(
+  db: Db,
+  dataDir: string,
+  options: { fromEnv?: string | undefined; newKey?: string | undefined },
+): { connections: number; keyId: string; keySource: 'file' | 'env' } {
+  const { key: oldKey, others } = loadOrCreateKey(dataDir, options.fromEnv);
+  const envMode = Boolean(options.fromEnv);
+  if (envMode && !options.newKey) {
+    throw new Error(
+      'SYNCHUB_SECRET_KEY is set: give the new key in SYNCHUB_NEW_SECRET_KEY (64 hex characters or base64)',
+    );
+  }
+  const newKey = options.newKey ? parseKey(options.newKey) : randomBytes(32);
+  const nextFile = path.join(dataDir, NEXT_KEY_FILE);
+  if (!envMode) fs.writeFileSync(nextFile, `${newKey.toString('hex')}\n`, { mode: 0o600 });
+
+  const reader = createSecretBox(oldKey, [...others, newKey]);
+  const writer = createSecretBox(newKey);
+  const sqlite = sqliteOf(db);
+  const rows = sqlite.prepare('SELECT id, secrets_enc FROM connections').all() as Array<{
+    id: string;
+    secrets_enc: string;
+  }>;
+  const update = sqlite.prepare('UPDATE connections SET secrets_enc = ? WHERE id = ?');
+  sqlite.transaction(() => {
+    for (const r of rows) update.run(writer.seal(reader.open(r.secrets_enc)), r.id);
+  })();
+  if (!envMode) fs.renameSync(nextFile, path.join(dataDir, KEY_FILE));
+  return { connections: rows.length, keyId: writer.keyId, keySource: envMode ? 'env' : 'file' };
+}

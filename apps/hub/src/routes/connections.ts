@@ -1,0 +1,91 @@
+import { type ConnectorContext, type ConnectorDefinition, isConnectorError } from '@synchub/core';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Audit } from '../audit.js';
+import type { ConnectionStore, LastCheck } from '../connections.js';
+import { json } from '../validate.js';
+
+const name = z.string().trim().min(1, 'required').max(100, 'at most 100 characters');
+const record = z.record(z.string(), z.unknown());
+
+const createBody = z.strictObject({
+  connectorId: z.string().min(1, 'required'),
+  name,
+  settings: record.default({}),
+  secrets: record.default({}),
+});
+const patchBody = z.strictObject({ name: name.optional(), settings: record.optional(), secrets: record.optional() });
+const discoverBody = z.strictObject({ objects: z.array(z.string().min(1)).max(50).optional() }).default({});
+
+export interface ConnectionRoutesDeps {
+  connections: ConnectionStore;
+  audit: Audit;
+  /** Context for one connector operation on one connection (limiter, logger, timeout). */
+  contextFor(connectionId: string, connector: ConnectorDefinition, settings: unknown): ConnectorContext;
+  now: () => number;
+}
+
+export function connectionRoutes(deps: ConnectionRoutesDeps) {
+  const { connections, audit } = deps;
+  const app = new Hono();
+
+  app.get('/', async (c) => c.json({ connections: await connections.list() }));
+
+  app.post('/', json(createBody), async (c) => {
+    const body = c.req.valid('json');
+    const connection = await connections.create(body);
+    await audit.record('connection.create', connection.id, {
+      name: connection.name,
+      connectorId: connection.connectorId,
+    });
+    return c.json({ connection }, 201);
+  });
+
+  app.get('/:id', async (c) => c.json({ connection: await connections.get(c.req.param('id')) }));
+
+  app.patch('/:id', json(patchBody), async (c) => {
+    const body = c.req.valid('json');
+    const connection = await connections.update(c.req.param('id'), body);
+    await audit.record('connection.update', connection.id, {
+      fields: Object.keys(body),
+      secretsChanged: Object.keys(body.secrets ?? {}),
+    });
+    return c.json({ connection });
+  });
+
+  app.delete('/:id', async (c) => {
+    await connections.remove(c.req.param('id'));
+    await audit.record('connection.delete', c.req.param('id'));
+    return c.body(null, 204);
+  });
+
+  /** Calls the connector's `check`; a failed check is an answer (200, ok:false), not an HTTP error. */
+  app.post('/:id/validate', async (c) => {
+    const id = c.req.param('id');
+    const { connector, settings, secrets } = await connections.resolve(id);
+    const ctx = deps.contextFor(id, connector, settings);
+    const at = new Date(deps.now()).toISOString();
+    let last: LastCheck;
+    try {
+      const check = await connector.check({ settings, secrets, ctx });
+      last = { ok: true, at, summary: check.summary, details: check.details };
+    } catch (error) {
+      if (!isConnectorError(error)) throw error;
+      last = { ok: false, at, error: { code: error.code, message: error.message, vendorCode: error.vendorCode } };
+    }
+    await connections.recordCheck(id, last);
+    await audit.record('connection.validate', id, { ok: last.ok });
+    return c.json(last);
+  });
+
+  /** Objects and fields for the dashboard's pickers. */
+  app.post('/:id/discover', json(discoverBody), async (c) => {
+    const id = c.req.param('id');
+    const { connector, settings, secrets } = await connections.resolve(id);
+    const ctx = deps.contextFor(id, connector, settings);
+    const objects = await connector.discover({ settings, secrets, ctx, options: c.req.valid('json') });
+    return c.json({ objects });
+  });
+
+  return app;
+}

@@ -1,0 +1,43 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Audit } from '../audit.js';
+import { destinationKindSchema, type Destinations } from '../destinations.js';
+import { json } from '../validate.js';
+
+const name = z.string().trim().min(1, 'required').max(100, 'at most 100 characters');
+const createBody = z.strictObject({
+  name,
+  kind: destinationKindSchema,
+  connectionId: z.string().min(1, 'required'),
+  settings: z.record(z.string(), z.unknown()).default({}),
+  enabled: z.boolean().optional(),
+});
+const patchBody = z.strictObject({
+  name: name.optional(),
+  connectionId: z.string().min(1).optional(),
+  settings: z.record(z.string(), z.unknown()).optional(),
+  enabled: z.boolean().optional(),
+});
+
+export function destinationRoutes(deps: { destinations: Destinations; audit: Audit }) {
+  const { destinations, audit } = deps;
+  const app = new Hono();
+  app.get('/', async (c) => c.json({ destinations: await destinations.list() }));
+  app.post('/', json(createBody), async (c) => {
+    const destination = await destinations.create(c.req.valid('json'));
+    await audit.record('destination.create', destination.id, { name: destination.name, kind: destination.kind });
+    return c.json({ destination }, 201);
+  });
+  app.get('/:id', async (c) => c.json({ destination: await destinations.get(c.req.param('id')) }));
+  app.patch('/:id', json(patchBody), async (c) => {
+    const destination = await destinations.update(c.req.param('id'), c.req.valid('json'));
+    await audit.record('destination.update', destination.id, { fields: Object.keys(c.req.valid('json')) });
+    return c.json({ destination });
+  });
+  app.delete('/:id', async (c) => {
+    await destinations.remove(c.req.param('id'));
+    await audit.record('destination.delete', c.req.param('id'));
+    return c.body(null, 204);
+  });
+  return app;
+}

@@ -1,0 +1,142 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Audit } from '../audit.js';
+import { HubError } from '../errors.js';
+import type { PipelineKind } from '../pipelines/kind.js';
+import { type RunView, runView, type Runner } from '../pipelines/runner.js';
+import { SCHEDULE_PRESETS } from '../pipelines/schedule.js';
+import type { PipelineStore } from '../pipelines/store.js';
+import type { Db } from '../db/index.js';
+import type { RunsTable } from '../db/schema.js';
+import { json, query } from '../validate.js';
+
+const name = z.string().trim().min(1, 'required').max(100, 'at most 100 characters');
+const createBody = z.strictObject({
+  kind: z.string().min(1, 'required'),
+  name,
+  connectionId: z.string().min(1, 'required'),
+  settings: z.record(z.string(), z.unknown()).default({}),
+  enabled: z.boolean().optional(),
+  schedule: z.string().trim().min(1).optional(),
+});
+const patchBody = z.strictObject({
+  name: name.optional(),
+  settings: z.record(z.string(), z.unknown()).optional(),
+  enabled: z.boolean().optional(),
+  schedule: z.string().trim().min(1).optional(),
+  resetCursor: z.boolean().optional(),
+});
+const listQuery = z.strictObject({ connectionId: z.string().min(1).optional() });
+const runsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(20) });
+const runAllBody = z.strictObject({ connectionId: z.string().min(1, 'required') });
+
+export interface PipelineRoutesDeps {
+  db: Db;
+  pipelines: PipelineStore;
+  runner: Runner;
+  kinds: PipelineKind[];
+  audit: Audit;
+  describeKind(kind: PipelineKind): unknown;
+}
+
+export function pipelineRoutes(deps: PipelineRoutesDeps) {
+  const { db, pipelines, runner, audit } = deps;
+  const app = new Hono();
+  const lastRun = async (pipelineId: string): Promise<RunView | null> => {
+    const r = await db
+      .selectFrom('runs')
+      .selectAll()
+      .where('pipeline_id', '=', pipelineId)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r ? runView(r as RunsTable & { id: number }) : null;
+  };
+  const withStatus = async <T extends { id: string }>(p: T) => ({
+    ...p,
+    running: runner.isRunning(p.id),
+    lastRun: await lastRun(p.id),
+  });
+
+  app.get('/kinds', (c) => c.json({ kinds: deps.kinds.map(deps.describeKind), schedules: SCHEDULE_PRESETS }));
+
+  app.get('/', query(listQuery), async (c) => {
+    const list = await pipelines.list(c.req.valid('query'));
+    return c.json({ pipelines: await Promise.all(list.map(withStatus)) });
+  });
+
+  app.post('/', json(createBody), async (c) => {
+    const pipeline = await pipelines.create(c.req.valid('json'));
+    await audit.record('pipeline.create', pipeline.id, { name: pipeline.name, kind: pipeline.kind });
+    return c.json({ pipeline: await withStatus(pipeline) }, 201);
+  });
+
+  /** Run every enabled pipeline of a connection; one failing does not stop the others. */
+  app.post('/run-all', json(runAllBody), async (c) => {
+    const { connectionId } = c.req.valid('json');
+    const list = (await pipelines.list({ connectionId })).filter((p) => p.enabled);
+    const started: Array<{ pipelineId: string; runId?: number; error?: string }> = [];
+    for (const p of list) {
+      try {
+        started.push({ pipelineId: p.id, runId: (await runner.start(p.id, 'manual')).runId });
+      } catch (error) {
+        started.push({ pipelineId: p.id, error: (error as Error).message });
+      }
+    }
+    await audit.record('pipeline.run_all', connectionId, { started: started.length });
+    return c.json({ started }, 202);
+  });
+
+  app.get('/:id', async (c) => c.json({ pipeline: await withStatus(await pipelines.get(c.req.param('id'))) }));
+
+  app.patch('/:id', json(patchBody), async (c) => {
+    const pipeline = await pipelines.update(c.req.param('id'), c.req.valid('json'));
+    await audit.record('pipeline.update', pipeline.id, { fields: Object.keys(c.req.valid('json')) });
+    return c.json({ pipeline: await withStatus(pipeline) });
+  });
+
+  app.delete('/:id', async (c) => {
+    if (runner.isRunning(c.req.param('id')))
+      throw new HubError('conflict', 'This pipeline is running; wait for it to finish');
+    await pipelines.remove(c.req.param('id'));
+    await audit.record('pipeline.delete', c.req.param('id'));
+    return c.body(null, 204);
+  });
+
+  app.post('/:id/run', async (c) => {
+    await pipelines.get(c.req.param('id'));
+    const { runId } = await runner.start(c.req.param('id'), 'manual');
+    await audit.record('pipeline.run', c.req.param('id'), { runId });
+    return c.json({ runId }, 202);
+  });
+
+  app.get('/:id/runs', query(runsQuery), async (c) => {
+    await pipelines.get(c.req.param('id'));
+    const rows = await db
+      .selectFrom('runs')
+      .selectAll()
+      .where('pipeline_id', '=', c.req.param('id'))
+      .orderBy('id', 'desc')
+      .limit(c.req.valid('query').limit)
+      .execute();
+    return c.json({ runs: rows.map((r) => runView(r as RunsTable & { id: number })) });
+  });
+
+  return app;
+}
+
+export function runRoutes(db: Db) {
+  const app = new Hono();
+  app.get('/:id', async (c) => {
+    const id = Number(c.req.param('id'));
+    if (!Number.isInteger(id) || id <= 0) {
+      throw new HubError('invalid_input', 'Run id must be a positive integer', {
+        issues: [{ path: 'id', message: 'not an id' }],
+      });
+    }
+    const r = await db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) throw new HubError('not_found', `No run with id ${id}`);
+    return c.json({ run: runView(r as RunsTable & { id: number }) });
+  });
+  return app;
+}

@@ -1,0 +1,38 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Audit } from '../audit.js';
+import type { Sources } from '../sources.js';
+import { json } from '../validate.js';
+
+const name = z.string().trim().min(1, 'required').max(100, 'at most 100 characters');
+const createBody = z.strictObject({ name, destinationId: z.string().min(1).nullable().optional() });
+const patchBody = z.strictObject({ name: name.optional(), destinationId: z.string().min(1).nullable().optional() });
+
+export function sourceRoutes(deps: { sources: Sources; audit: Audit }) {
+  const { sources, audit } = deps;
+  const app = new Hono();
+  app.get('/', async (c) => c.json({ sources: await sources.list() }));
+  /** The write key is in this answer only; afterwards only its last characters are shown. */
+  app.post('/', json(createBody), async (c) => {
+    const created = await sources.create(c.req.valid('json'));
+    await audit.record('source.create', created.source.id, { name: created.source.name });
+    return c.json(created, 201);
+  });
+  app.get('/:id', async (c) => c.json({ source: await sources.get(c.req.param('id')) }));
+  app.patch('/:id', json(patchBody), async (c) => {
+    const source = await sources.update(c.req.param('id'), c.req.valid('json'));
+    await audit.record('source.update', source.id, c.req.valid('json'));
+    return c.json({ source });
+  });
+  app.post('/:id/rotate-key', async (c) => {
+    const rotated = await sources.rotateKey(c.req.param('id'));
+    await audit.record('source.rotate_key', c.req.param('id'));
+    return c.json(rotated);
+  });
+  app.delete('/:id', async (c) => {
+    await sources.remove(c.req.param('id'));
+    await audit.record('source.delete', c.req.param('id'));
+    return c.body(null, 204);
+  });
+  return app;
+}

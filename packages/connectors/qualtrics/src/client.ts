@@ -1,0 +1,222 @@
+import { type ConnectorContext, ConnectorError, errorFromAnswer, type HttpAnswer, httpRequest } from '@synchub/core';
+import { apiBaseOf, locationOf, type QualtricsSecrets, type QualtricsSettings, triggerUrlOf } from './settings.js';
+
+export interface QualtricsSurveySummary {
+  id: string;
+  name: string;
+  ownerId?: string;
+  lastModified?: string;
+  creationDate?: string;
+  isActive?: boolean;
+}
+
+export interface QualtricsExportStatus {
+  status: 'inProgress' | 'complete' | 'failed';
+  percentComplete: number;
+  fileId?: string | undefined;
+}
+
+export interface QualtricsExportedResponse {
+  responseId: string;
+  values: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface QualtricsTriggerResult {
+  status: number;
+  eventId: string;
+  requestId: string;
+}
+
+export interface QualtricsClient {
+  /** Every survey the token can see, following `result.nextPage`. */
+  listSurveys(): Promise<QualtricsSurveySummary[]>;
+  /** `GET /surveys/{id}`: questions, embedded data, export column map. */
+  getSurvey(surveyId: string): Promise<Record<string, unknown>>;
+  /** Start a JSON response export; `startDate` keeps only responses recorded from then on. */
+  startExport(surveyId: string, range?: { startDate?: string; endDate?: string }): Promise<string>;
+  pollExport(surveyId: string, progressId: string): Promise<QualtricsExportStatus>;
+  downloadExport(surveyId: string, fileId: string): Promise<QualtricsExportedResponse[]>;
+  /** Fire the workflow's JSON-event trigger; Qualtrics answers 202 with eventId and requestId. */
+  triggerEvent(payload: Record<string, unknown>): Promise<QualtricsTriggerResult>;
+}
+
+/** Qualtrics refuses JSON-event bodies above 100 KB: refuse them here without spending a call. */
+export const MAX_EVENT_BYTES = 100 * 1024;
+/** Safety stop for `nextPage` loops. */
+const MAX_PAGES = 1000;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `meta.error` of a Qualtrics error envelope, when the body is one. */
+function envelopeError(body: unknown): { errorMessage?: string; errorCode?: string } {
+  const error = isObject(body) && isObject(body.meta) ? body.meta.error : undefined;
+  if (!isObject(error)) return {};
+  return {
+    errorMessage: typeof error.errorMessage === 'string' ? error.errorMessage : undefined,
+    errorCode: typeof error.errorCode === 'string' ? error.errorCode : undefined,
+  };
+}
+
+function failure(answer: HttpAnswer, now: number, what: string, where: string, secret: string): ConnectorError {
+  const { errorMessage, errorCode } = envelopeError(answer.body);
+  let said = errorMessage ?? (typeof answer.body === 'string' ? answer.body.trim().slice(0, 200) : '');
+  if (secret) said = said.split(secret).join('***');
+  const detail = said ? `: ${said}` : '';
+  const lead =
+    answer.status === 401
+      ? `Qualtrics (${where}) rejected the API token while trying to ${what} (401)`
+      : answer.status === 429
+        ? `Qualtrics (${where}) is rate limiting this brand (429) while trying to ${what}`
+        : `Qualtrics (${where}) could not ${what} (${answer.status})`;
+  return errorFromAnswer(answer, now, `${lead}${detail}`, { vendorCode: errorCode });
+}
+
+function unexpected(what: string, answer: HttpAnswer): ConnectorError {
+  return new ConnectorError('unexpected', `Qualtrics answered ${what} in a shape the connector does not understand`, {
+    status: answer.status,
+    body: answer.body,
+  });
+}
+
+export function createQualtricsClient(
+  settings: QualtricsSettings,
+  secrets: QualtricsSecrets,
+  ctx: ConnectorContext,
+): QualtricsClient {
+  const api = apiBaseOf(settings);
+  const where = locationOf(settings);
+  const token = secrets.apiToken;
+
+  async function send(
+    what: string,
+    url: string,
+    init: { method?: string; body?: unknown; headers?: Record<string, string> },
+  ) {
+    await ctx.acquire?.('api');
+    const answer = await httpRequest(ctx, {
+      method: init.method ?? 'GET',
+      url,
+      headers: init.headers ?? { 'x-api-token': token },
+      body: init.body,
+    });
+    if (answer.status < 200 || answer.status >= 300) throw failure(answer, ctx.now(), what, where, token);
+    return answer;
+  }
+
+  /** A v3 call whose answer is the `{result, meta}` envelope: returns `result`. */
+  async function v3(what: string, url: string, init: { method?: string; body?: unknown } = {}): Promise<unknown> {
+    const answer = await send(what, url, init);
+    if (!isObject(answer.body) || !('result' in answer.body)) throw unexpected(what, answer);
+    return answer.body.result;
+  }
+
+  /** `nextPage` is absolute; keep following it only on our own host so the token never leaves it. */
+  function sameHost(next: string): string {
+    const target = new URL(next, api);
+    const own = new URL(api);
+    return target.origin === own.origin ? target.toString() : `${own.origin}${target.pathname}${target.search}`;
+  }
+
+  const surveyPath = (id: string) => `${api}/surveys/${encodeURIComponent(id)}`;
+
+  return {
+    async listSurveys() {
+      const surveys: QualtricsSurveySummary[] = [];
+      let url: string | null = `${api}/surveys`;
+      for (let page = 0; url; page += 1) {
+        if (page >= MAX_PAGES)
+          throw new ConnectorError('unexpected', `Qualtrics kept paging surveys past ${MAX_PAGES} pages`);
+        const result = await v3('list surveys', url);
+        const elements = isObject(result) ? result.elements : undefined;
+        if (!Array.isArray(elements))
+          throw new ConnectorError('unexpected', 'Qualtrics answered the survey list without elements', {
+            body: result,
+          });
+        surveys.push(...(elements as QualtricsSurveySummary[]));
+        const next = isObject(result) ? result.nextPage : null;
+        url = typeof next === 'string' && next !== '' ? sameHost(next) : null;
+      }
+      return surveys;
+    },
+
+    async getSurvey(surveyId) {
+      const result = await v3(`read survey ${surveyId}`, surveyPath(surveyId));
+      if (!isObject(result))
+        throw new ConnectorError('unexpected', `Qualtrics answered survey ${surveyId} without a result`);
+      return result;
+    },
+
+    async startExport(surveyId, range = {}) {
+      const result = await v3(`start a response export of ${surveyId}`, `${surveyPath(surveyId)}/export-responses`, {
+        method: 'POST',
+        body: { format: 'json', compress: false, ...range },
+      });
+      const progressId = isObject(result) ? result.progressId : undefined;
+      if (typeof progressId !== 'string')
+        throw new ConnectorError('unexpected', 'Qualtrics started an export without a progressId', { body: result });
+      return progressId;
+    },
+
+    async pollExport(surveyId, progressId) {
+      const result = await v3(
+        `poll export ${progressId}`,
+        `${surveyPath(surveyId)}/export-responses/${encodeURIComponent(progressId)}`,
+      );
+      const status = isObject(result) ? result.status : undefined;
+      if (!isObject(result) || (status !== 'inProgress' && status !== 'complete' && status !== 'failed')) {
+        throw new ConnectorError('unexpected', `Qualtrics answered export ${progressId} with an unknown status`, {
+          body: result,
+        });
+      }
+      return {
+        status,
+        percentComplete: typeof result.percentComplete === 'number' ? result.percentComplete : 0,
+        fileId: typeof result.fileId === 'string' ? result.fileId : undefined,
+      };
+    },
+
+    async downloadExport(surveyId, fileId) {
+      // The file is the export itself, not an envelope.
+      const answer = await send(
+        `download export file ${fileId}`,
+        `${surveyPath(surveyId)}/export-responses/${encodeURIComponent(fileId)}/file`,
+        {},
+      );
+      const responses = isObject(answer.body) ? answer.body.responses : undefined;
+      if (!Array.isArray(responses)) throw unexpected(`export file ${fileId}`, answer);
+      return responses as QualtricsExportedResponse[];
+    },
+
+    async triggerEvent(payload) {
+      const url = triggerUrlOf(settings);
+      const body = JSON.stringify(payload);
+      const bytes = Buffer.byteLength(body, 'utf8');
+      if (bytes > MAX_EVENT_BYTES) {
+        throw new ConnectorError(
+          'invalid_request',
+          `The event body is ${Math.ceil(bytes / 1024)} KB; Qualtrics accepts at most ${MAX_EVENT_BYTES / 1024} KB`,
+        );
+      }
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (settings.username) {
+        headers.authorization = `Basic ${Buffer.from(`${settings.username}:${token}`, 'utf8').toString('base64')}`;
+      } else headers['x-api-token'] = token;
+      const answer = await send('trigger the workflow', url, { method: 'POST', body, headers });
+      // 202 with {result:{eventId}, meta:{requestId}}; tolerate the ids at the top level too.
+      const b = isObject(answer.body) ? answer.body : {};
+      const result = isObject(b.result) ? b.result : {};
+      const meta = isObject(b.meta) ? b.meta : {};
+      const eventId = result.eventId ?? b.eventId;
+      const requestId = meta.requestId ?? b.requestId;
+      if (answer.status !== 202 || typeof eventId !== 'string' || typeof requestId !== 'string') {
+        throw new ConnectorError(
+          'unexpected',
+          `Qualtrics answered the trigger with ${answer.status} but not 202 with eventId and requestId`,
+          { status: answer.status, body: answer.body },
+        );
+      }
+      return { status: answer.status, eventId, requestId };
+    },
+  };
+}

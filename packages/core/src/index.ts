@@ -1,0 +1,55 @@
+export {
+  CONTRACT_VERSION,
+  defineConnector,
+  type CheckResult,
+  type ConnectorContext,
+  type ConnectorDefinition,
+  type DiscoveredField,
+  type DiscoveredObject,
+  type DiscoverOptions,
+  type FieldType,
+  type Logger,
+  type LogLevel,
+  type OperationArgs,
+  type RecordPage,
+  type StreamDefinition,
+  type StreamReadArgs,
+  type SyncRecord,
+  type WriteArgs,
+  type WriteError,
+  type WriterDefinition,
+  type WriteResult,
+} from './connector.js';
+export { ConnectorError, isConnectorError, type ConnectorErrorCode, type ConnectorErrorOptions } from './errors.js';
+export {
+  decideHttp,
+  errorFromAnswer,
+  httpRequest,
+  httpsOnly,
+  normalizeBaseUrl,
+  parseRetryAfter,
+  type HttpAnswer,
+  type HttpDecision,
+  type HttpRequest,
+} from './http.js';
+export { DAY, HOUR, MINUTE, type RateLimitPolicy, type WindowSpec } from './rate-limit-policy.js';
+export {
+  createMapper,
+  fieldMapSchema,
+  type FieldMapSpec,
+  type FieldRule,
+  type MapError,
+  type MapResult,
+  type TargetType,
+} from './mapper.js';
+export {
+  createMemoryLimiterStore,
+  createRateLimiter,
+  windowKey,
+  type AcquireResult,
+  type LimiterStore,
+  type WindowEntry,
+  type WindowRef,
+  type RateLimiter,
+  type WindowUsage,
+} from './rate-limiter.js';

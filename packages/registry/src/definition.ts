@@ -1,0 +1,115 @@
+import { CONTRACT_VERSION, type ConnectorDefinition } from '@synchub/core';
+import { z } from 'zod';
+import { messageOf } from './errors.js';
+
+/** Options every JSON Schema of a connector is produced with (see `describe`). */
+export const JSON_SCHEMA_OPTIONS = { io: 'input', unrepresentable: 'any' } as const;
+
+export type JsonSchema = z.core.JSONSchema.BaseSchema;
+
+/** JSON Schema of a settings/secrets schema as forms need it: defaulted fields optional. */
+export function toJsonSchema(schema: z.ZodType): JsonSchema {
+  return z.toJSONSchema(schema, JSON_SCHEMA_OPTIONS);
+}
+
+const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', 'must be a function');
+
+// `_zod` marks a zod 4 schema: the hub needs zod 4 to render forms (`z.toJSONSchema`).
+const zodSchema = z.custom<z.ZodType>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { safeParse?: unknown }).safeParse === 'function' &&
+    '_zod' in value,
+  'must be a zod 4 schema',
+);
+
+const windowSpec = z.object({
+  limit: z.int().positive(),
+  windowMs: z.int().positive(),
+  label: z.string().optional(),
+});
+
+const streamSchema = z.looseObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  read: fn,
+});
+
+const writerSchema = z.looseObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  mode: z.enum(['insert', 'update', 'upsert', 'publish']),
+  batchSize: z.int().positive(),
+  bucket: z.string().optional(),
+  write: fn,
+});
+
+/** The shape a connector's default export must have. Extra members are tolerated (later contract additions). */
+export const connectorDefinitionSchema = z
+  .looseObject({
+    id: z.string().regex(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/, 'must be a lowercase slug such as "acme-crm"'),
+    name: z.string().min(1),
+    version: z.string().regex(/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$/, 'must be a version such as "1.2.0"'),
+    contractVersion: z.literal(CONTRACT_VERSION),
+    description: z.string().optional(),
+    settings: zodSchema,
+    secrets: zodSchema,
+    check: fn,
+    discover: fn,
+    streams: z.record(z.string(), streamSchema),
+    writers: z.record(z.string(), writerSchema),
+    rateLimit: z.looseObject({
+      buckets: z.record(z.string(), z.array(windowSpec)),
+      defaultBucket: z.string().min(1),
+      key: fn,
+    }),
+  })
+  .superRefine((def, ctx) => {
+    // The hub addresses streams and writers by key; a differing `name` would show one thing and run another.
+    for (const [group, members] of [
+      ['streams', def.streams],
+      ['writers', def.writers],
+    ] as const) {
+      for (const [key, member] of Object.entries(members)) {
+        if (member.name !== key) {
+          ctx.addIssue({ code: 'custom', path: [group, key, 'name'], message: `must equal its key '${key}'` });
+        }
+      }
+    }
+    const buckets = Object.keys(def.rateLimit.buckets);
+    const known = `(buckets: ${buckets.join(', ') || 'none'})`;
+    if (!buckets.includes(def.rateLimit.defaultBucket)) {
+      ctx.addIssue({ code: 'custom', path: ['rateLimit', 'defaultBucket'], message: `names no bucket ${known}` });
+    }
+    for (const [key, writer] of Object.entries(def.writers)) {
+      if (writer.bucket !== undefined && !buckets.includes(writer.bucket)) {
+        ctx.addIssue({ code: 'custom', path: ['writers', key, 'bucket'], message: `names no bucket ${known}` });
+      }
+    }
+    for (const key of ['settings', 'secrets'] as const) {
+      try {
+        toJsonSchema(def[key]);
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `cannot be turned into JSON Schema: ${messageOf(error)}`,
+        });
+      }
+    }
+  });
+
+export type DefinitionCheck = { ok: true; definition: ConnectorDefinition } | { ok: false; problems: string[] };
+
+/** Validates a connector's default export; problems read `path: message`. Keeps the original object. */
+export function checkDefinition(value: unknown): DefinitionCheck {
+  const parsed = connectorDefinitionSchema.safeParse(value);
+  if (parsed.success) return { ok: true, definition: value as ConnectorDefinition };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map(
+      (issue) => `${issue.path.map(String).join('.') || '(definition)'}: ${issue.message}`,
+    ),
+  };
+}

@@ -1,0 +1,146 @@
+import { access, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { messageOf, RegistryError } from './errors.js';
+
+/** A package whose package.json declares `"synchub": { "connector": "./path/to/entry" }`. */
+export interface ConnectorPackage {
+  packageName: string;
+  /** Real path of the package folder (symlinks resolved). */
+  packageDir: string;
+  /** Absolute path of the connector entry file. */
+  entry: string;
+}
+
+export interface FindResult {
+  packages: ConnectorPackage[];
+  /** Packages that declare a `synchub` key but could not be used. */
+  errors: RegistryError[];
+}
+
+/** The `synchub` key of a connector's package.json. Unknown sibling keys are allowed for later use. */
+export const synchubKeySchema = z.object({
+  connector: z
+    .string()
+    .min(1)
+    .refine((entry) => !path.isAbsolute(entry), 'must be a path relative to the package root'),
+});
+
+/**
+ * Finds connector packages. Each dir may be a package itself, or a folder of packages such as
+ * `node_modules` or `packages/connectors` (scoped `@scope/name` folders included, symlinks followed,
+ * because pnpm links workspace packages). Folders that do not exist are skipped: a plugin directory
+ * is optional. A package reached twice (e.g. through two symlinks) is reported once.
+ */
+export async function findConnectorPackages(dirs: readonly string[]): Promise<FindResult> {
+  const candidates = (await Promise.all(dirs.map((dir) => packageFolders(path.resolve(dir))))).flat();
+  const inspected = await Promise.all(candidates.map(inspectPackage));
+  const seen = new Set<string>();
+  const result: FindResult = { packages: [], errors: [] };
+  for (const item of inspected) {
+    if (item === null || seen.has(item.realDir)) continue;
+    seen.add(item.realDir);
+    if (item.error) result.errors.push(item.error);
+    if (item.found) result.packages.push(item.found);
+  }
+  return result;
+}
+
+/** The folders under `dir` that may hold a package, in a stable order. */
+async function packageFolders(dir: string): Promise<string[]> {
+  if (!(await isDirectory(dir))) return [];
+  if (await exists(path.join(dir, 'package.json'))) return [dir];
+  const folders: string[] = [];
+  for (const name of await childNames(dir)) {
+    const full = path.join(dir, name);
+    if (!(await isDirectory(full))) continue;
+    if (!name.startsWith('@')) {
+      folders.push(full);
+      continue;
+    }
+    for (const scoped of await childNames(full)) {
+      const scopedFull = path.join(full, scoped);
+      if (await isDirectory(scopedFull)) folders.push(scopedFull);
+    }
+  }
+  return folders;
+}
+
+interface Inspected {
+  realDir: string;
+  found?: ConnectorPackage;
+  error?: RegistryError;
+}
+
+async function inspectPackage(folder: string): Promise<Inspected | null> {
+  const realDir = await realpath(folder).catch(() => null);
+  if (realDir === null) return null;
+  const manifestPath = path.join(realDir, 'package.json');
+  let text: string;
+  try {
+    text = await readFile(manifestPath, 'utf8');
+  } catch {
+    return null; // not a package (e.g. `.bin`-like folders, leftovers)
+  }
+  const label = path.basename(realDir);
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(text);
+  } catch (error) {
+    // Only worth an error when it might be a connector; anything else is not our business.
+    if (!text.includes('"synchub"')) return null;
+    return { realDir, error: invalid(label, `${manifestPath} is not valid JSON: ${messageOf(error)}`) };
+  }
+  if (typeof manifest !== 'object' || manifest === null || !('synchub' in manifest)) return null;
+  const packageName = (manifest as { name?: unknown }).name;
+  if (typeof packageName !== 'string' || packageName === '') {
+    return { realDir, error: invalid(label, `the package at ${realDir} declares "synchub" but has no name`) };
+  }
+  const key = synchubKeySchema.safeParse(manifest.synchub);
+  if (!key.success) {
+    const issues = key.error.issues.map((issue) => `${['synchub', ...issue.path].join('.')}: ${issue.message}`);
+    return {
+      realDir,
+      error: invalid(
+        packageName,
+        `${packageName} has a malformed "synchub" key in package.json (${issues.join('; ')})`,
+      ),
+    };
+  }
+  const entry = path.resolve(realDir, key.data.connector);
+  const relative = path.relative(realDir, entry);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    return { realDir, error: invalid(packageName, `${packageName}'s synchub.connector points outside the package`) };
+  }
+  if (!(await exists(entry))) {
+    return {
+      realDir,
+      error: invalid(packageName, `${packageName}'s synchub.connector entry ${key.data.connector} does not exist`),
+    };
+  }
+  return { realDir, found: { packageName, packageDir: realDir, entry } };
+}
+
+function invalid(packageName: string, message: string): RegistryError {
+  return new RegistryError('invalid_package', message, { packageName });
+}
+
+async function childNames(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => []);
+  // Dot folders are package-manager bookkeeping (.pnpm, .bin, .cache).
+  return names.filter((name) => !name.startsWith('.')).sort();
+}
+
+async function isDirectory(target: string): Promise<boolean> {
+  return stat(target).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+}
+
+async function exists(target: string): Promise<boolean> {
+  return access(target).then(
+    () => true,
+    () => false,
+  );
+}

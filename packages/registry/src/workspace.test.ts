@@ -1,0 +1,27 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadConnectors } from './load.js';
+import { createRegistry } from './registry.js';
+
+const connectorsDir = fileURLToPath(new URL('../../connectors', import.meta.url));
+
+// The built-in connectors go through the same door as any plugin.
+describe('the workspace connectors', () => {
+  it('load through the registry: gainsight, pendo, qualtrics, salesforce', async () => {
+    const loaded = await loadConnectors({ dirs: [connectorsDir] });
+    expect(loaded.errors.map((e) => e.message)).toEqual([]);
+    const registry = createRegistry(loaded);
+    expect(registry.list().map((c) => c.definition.id)).toEqual(['gainsight', 'pendo', 'qualtrics', 'salesforce']);
+    for (const { definition, packageName, packageDir } of registry.list()) {
+      expect(packageName).toBe(`@synchub/connector-${definition.id}`);
+      expect(packageDir).toBe(path.join(connectorsDir, definition.id));
+      const description = registry.describe(definition.id);
+      expect(description.settingsSchema).toMatchObject({
+        type: 'object',
+        properties: { sandbox: { type: 'boolean' } },
+      });
+      expect(description.secretsSchema).toMatchObject({ type: 'object' });
+    }
+  });
+});
