@@ -143,7 +143,9 @@ describe('gainsight.activity', { timeout: 30_000 }, () => {
     expect(matched.every((r) => r.account_id === salesforceId('001', 8))).toBe(true);
   });
 
-  it('discovers categories from a sample, stepping down 1000 → 800 → 500 when the answer is slow', async () => {
+  it('discovers categories from a sample, stepping down 1000 → 800 → 500 when the answer is slow', {
+    timeout: 20_000,
+  }, async () => {
     h = await pullHub();
     const url = `/api/pulls/${h.gsConnectionId}/activity/discover-categories`;
     const quick = await h.json('POST', url, {});
@@ -162,9 +164,10 @@ describe('gainsight.activity', { timeout: 30_000 }, () => {
       .map((r) => (r.body as { limit: number }).limit);
     expect(sampled).toEqual([1000]);
 
-    // Every answer takes 500 ms; the larger samples get a quarter of the 1.6 s budget each, the last the rest.
-    h.gainsight.control.faults.set('/v1/data/objects/query/activity_timeline', { delayMs: 500 });
-    const slow = await h.json('POST', url, { budgetMs: 1600 });
+    // Every answer takes 1 s; the larger samples get a quarter of the 3.8 s budget each (950 ms: too little),
+    // the last the rest (about 1.9 s: enough, with room for a loaded machine).
+    h.gainsight.control.faults.set('/v1/data/objects/query/activity_timeline', { delayMs: 1000 });
+    const slow = await h.json('POST', url, { budgetMs: 3800 });
     expect(slow.status).toBe(200);
     expect(slow.body).toMatchObject({ sampleSize: 500, nextSampleSize: null });
     expect(slow.body.attempts.map((a: { sampleSize: number; outcome: string }) => [a.sampleSize, a.outcome])).toEqual([
