@@ -202,6 +202,9 @@ describe('Gainsight pulls, from the dashboard', () => {
 
   it('shows accounts with their Gainsight fields and activities', async () => {
     await nav('Accounts').click();
+    // The route changes on the next render: until then the Gainsight page (its open Activity map is a table)
+    // is still there, so wait for the Accounts page before looking for its table.
+    await page.getByRole('heading', { name: 'Accounts', exact: true }).waitFor();
     const table = page.getByRole('table');
     await table.waitFor();
     expect(await table.getByRole('row').count()).toBe(ACCOUNTS + 1);
@@ -269,6 +272,7 @@ describe('Gainsight pulls, from the dashboard', () => {
     expect(read).toBeGreaterThan(0);
 
     await nav('Accounts').click();
+    await page.getByRole('heading', { name: 'Accounts', exact: true }).waitFor();
     const table = page.getByRole('table');
     await table.waitFor();
     const counts = await table.locator('tbody tr td:nth-last-child(2)').allTextContents();

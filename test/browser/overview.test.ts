@@ -234,8 +234,9 @@ describe('overview page', () => {
   it('switches the range and keeps it in the address', async () => {
     await page.getByRole('button', { name: '1 h' }).click();
     await page.waitForURL(/#\/overview\?hours=1$/);
-    expect(await page.getByRole('button', { name: '1 h' }).getAttribute('aria-pressed')).toBe('true');
-    expect(await page.getByRole('button', { name: '24 h' }).getAttribute('aria-pressed')).toBe('false');
+    // The address changes first; the buttons follow on the next render, so wait for them rather than read once.
+    await page.getByRole('button', { name: '1 h', pressed: true }).waitFor();
+    await page.getByRole('button', { name: '24 h', pressed: false }).waitFor();
     const events = chart('Events');
     await until(
       async () => (await events.getAttribute('aria-label')) ?? '',

@@ -106,8 +106,9 @@ describe('pipelines page', () => {
     // 12 lined-up accounts written; the trial account has no Salesforce Account.
     expect(await row.textContent()).toMatch(/Completed just now/);
     expect(await row.textContent()).toContain('13 read · 12 written · 1 skipped');
+    // The history refetches after the row's refresh: it can still show the run as Running for a moment.
     const history = page.getByRole('list', { name: 'Run history' });
-    await history.waitFor();
+    await history.getByText('Completed', { exact: true }).waitFor();
     expect(await history.textContent()).toMatch(/Read13Written12Skipped1Failed0/);
     expect(await history.textContent()).toContain('1 × no Salesforce Account with Id = Pendo accountId');
     await shot('pipelines-04-completed');
