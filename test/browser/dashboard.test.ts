@@ -2,7 +2,7 @@ import type { RunningHub } from '@synchub/hub';
 import { createGainsightSimulator, listen, type RunningServer } from '@synchub/sandbox';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { description, type Harness, screenshot, screenshotIfFailed, startHarness, TOKEN } from './harness.js';
+import { description, type Harness, screenshot, screenshotIfFailed, startHarness, TOKEN, until } from './harness.js';
 
 let harness: Harness;
 let hub: RunningHub;
@@ -162,5 +162,68 @@ describe('connections page', () => {
     await row.getByRole('button', { name: 'Yes, delete' }).click();
     await page.getByText('Deleted “Throwaway”.').waitFor();
     expect(await page.getByRole('row', { name: /Throwaway/ }).count()).toBe(0);
+  });
+});
+
+describe('narrow screens', () => {
+  it('never makes a page wider than the screen, and keeps the current link in view', async () => {
+    // Rows in the tables, and a vendor account whose key (host:port:client id) has no spaces to break at.
+    const sf = await harness.api<{ connection: { id: string } }>('POST', '/api/connections', {
+      connectorId: 'salesforce',
+      name: 'A Salesforce org with a rather long connection name',
+      settings: { loginUrl: gainsight.url, clientId: `3MVG9${'x'.repeat(80)}`, sandbox: true },
+      secrets: { clientSecret: 'secret', refreshToken: 'refresh' },
+    });
+    expect(sf.status).toBe(201);
+    const dest = await harness.api<{ destination: { id: string } }>('POST', '/api/destinations', {
+      name: 'Gainsight for narrow screens',
+      kind: 'gainsight',
+      connectionId: (
+        await harness.api<{ connection: { id: string } }>('POST', '/api/connections', {
+          connectorId: 'gainsight',
+          name: 'Gainsight for narrow screens',
+          settings: { domain: gainsight.url, sandbox: true },
+          secrets: { accessKey: 'key' },
+        })
+      ).body.connection.id,
+    });
+    expect(dest.status).toBe(201);
+    expect(
+      (await harness.api('POST', '/api/sources', { name: 'Web app', destinationId: dest.body.destination.id })).status,
+    ).toBe(201);
+
+    await signIn(TOKEN);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.waitFor();
+    const labels = await nav.getByRole('link').allTextContents();
+    expect(labels.length).toBeGreaterThanOrEqual(10);
+    for (const width of [400, 1024]) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const label of labels) {
+        const link = nav.getByRole('link', { name: label, exact: true });
+        await link.click();
+        await page.getByRole('heading', { level: 1 }).first().waitFor();
+        await nav.locator('[aria-current="page"]', { hasText: label }).waitFor();
+        // Give lists and charts their data before measuring.
+        await until(
+          () =>
+            page
+              .locator('main')
+              .getByText(/^Loading\b.*…$/)
+              .count(),
+          (n) => n === 0,
+        );
+        const sizes = await page.evaluate<{ page: number; screen: number }>(
+          '({ page: document.documentElement.scrollWidth, screen: window.innerWidth })',
+        );
+        expect(sizes.page, `${label} at ${width} px`).toBeLessThanOrEqual(sizes.screen);
+        const [linkBox, navBox] = [await link.boundingBox(), await nav.boundingBox()];
+        expect(linkBox!.x, `${label} link at ${width} px`).toBeGreaterThanOrEqual(navBox!.x - 1);
+        expect(linkBox!.x + linkBox!.width, `${label} link at ${width} px`).toBeLessThanOrEqual(
+          navBox!.x + navBox!.width + 1,
+        );
+        if (width === 400 && (label === 'Pipelines' || label === 'Limits')) await shot(`narrow-${label.toLowerCase()}`);
+      }
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, clearToken, loadToken, setUnauthorizedHandler } from './api.js';
 import { lazyPage } from './components/lazy.js';
 import { ConnectionFormPage } from './pages/connection-form.js';
@@ -102,6 +102,18 @@ export function App() {
     if (path === '/') navigate(HOME);
   }, [path]);
 
+  // On a narrow screen the links scroll sideways: keep the current page's link in view.
+  const navRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const nav = navRef.current;
+    const link = nav?.querySelector<HTMLElement>('[aria-current="page"]');
+    if (!nav || !link) return;
+    const left = link.offsetLeft - nav.offsetLeft;
+    if (left < nav.scrollLeft || left + link.offsetWidth > nav.scrollLeft + nav.clientWidth) {
+      nav.scrollLeft = Math.max(0, left - (nav.clientWidth - link.offsetWidth) / 2);
+    }
+  }, [path, token]);
+
   if (!token) {
     return (
       <LoginPage
@@ -128,7 +140,7 @@ export function App() {
           <span class="brand-mark" aria-hidden="true" />
           Synchub
         </a>
-        <nav aria-label="Main">
+        <nav aria-label="Main" ref={navRef}>
           <ul class="nav-list">
             {NAV.map((item) => {
               const bare = path.split('?')[0]!;
