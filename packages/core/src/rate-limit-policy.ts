@@ -20,5 +20,6 @@ export interface RateLimitPolicy<S = unknown> {
   buckets: Record<string, WindowSpec[]>;
   /** Bucket used when a call names none. */
   defaultBucket: string;
+  /** The vendor account within this connector (no connector id: the hub adds it, e.g. `gainsight:` + key). */
   key(settings: S): string;
 }

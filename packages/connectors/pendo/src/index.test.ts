@@ -61,7 +61,7 @@ describe('pendo connector', () => {
     expect(pendo.rateLimit.buckets.api).toEqual([{ limit: 60, windowMs: 60_000, label: 'minute' }]);
     const key = pendo.rateLimit.key(settings);
     expect(key).not.toContain(secrets.integrationKey);
-    expect(key).toBe(`pendo:eu:${new URL(server.url).host}`);
-    expect(pendo.rateLimit.key(pendo.settings.parse({ region: 'au' }))).toBe('pendo:au:app.au.pendo.io');
+    expect(key).toBe(`eu:${new URL(server.url).host}`);
+    expect(pendo.rateLimit.key(pendo.settings.parse({ region: 'au' }))).toBe('au:app.au.pendo.io');
   });
 });

@@ -57,5 +57,5 @@ export function limitKey(settings: Pick<PendoSettings, 'region' | 'baseUrl' | 's
   } catch {
     host = (settings.baseUrl ?? PENDO_REGION_HOSTS[settings.region]).toLowerCase();
   }
-  return `pendo:${settings.region}:${host}`;
+  return `${settings.region}:${host}`;
 }

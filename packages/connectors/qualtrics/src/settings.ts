@@ -94,5 +94,5 @@ export function locationOf(settings: HostSettings): string {
 
 /** The brand's call budget is shared by everything on one host; no secret goes in the key. */
 export function limitKey(settings: HostSettings): string {
-  return `qualtrics:${locationOf(settings)}`;
+  return locationOf(settings);
 }

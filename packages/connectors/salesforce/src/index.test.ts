@@ -72,7 +72,7 @@ describe('Salesforce connector', () => {
       authFlow: 'refresh_token',
       apiVersion: 'v60.0',
     });
-    expect(connector.rateLimit.key(settings)).toBe('salesforce:login.salesforce.com:abc');
+    expect(connector.rateLimit.key(settings)).toBe('login.salesforce.com:abc');
     expect(connector.rateLimit.buckets[connector.rateLimit.defaultBucket]).toBeDefined();
   });
 });

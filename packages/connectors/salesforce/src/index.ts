@@ -136,7 +136,7 @@ export default defineConnector({
       } catch {
         /* an unreadable URL still names a budget; check reports the URL itself */
       }
-      return `salesforce:${login}:${settings.clientId}`;
+      return `${login}:${settings.clientId}`;
     },
   },
 });
