@@ -197,7 +197,7 @@ describe('narrow screens', () => {
     await nav.waitFor();
     const labels = await nav.getByRole('link').allTextContents();
     expect(labels.length).toBeGreaterThanOrEqual(10);
-    for (const width of [400, 1024]) {
+    for (const width of [400, 1024, 1280]) {
       await page.setViewportSize({ width, height: 800 });
       for (const label of labels) {
         const link = nav.getByRole('link', { name: label, exact: true });
