@@ -58,3 +58,8 @@ export function prettyJson(value: unknown): string {
     return String(value);
   }
 }
+
+/** A budget's vendor account without the connector id the hub puts in front (`gainsight:acme.…` → `acme.…`). */
+export function vendorAccount(account: string): string {
+  return account.replace(/^[^:]+:/, '');
+}

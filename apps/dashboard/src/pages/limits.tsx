@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
-import { timeUntil } from '../format.js';
+import { timeUntil, vendorAccount } from '../format.js';
 import type { LimitRow, WindowUsage } from '../types.js';
 import { type Load, LoadStatus } from '../components/load.js';
 
@@ -73,7 +73,7 @@ export function LimitsPage() {
       {[...accounts].map(([account, rows]) => (
         <section key={account} class="card limit-card" aria-labelledby={`acct-${account}`}>
           <h2 id={`acct-${account}`}>
-            <span class="connector-tag">{rows[0]?.connector}</span> {account.replace(/^[^:]+:/, '')}
+            <span class="connector-tag">{rows[0]?.connector}</span> {vendorAccount(account)}
           </h2>
           <p class="muted small">Connections: {rows[0]?.connections.join(', ')}</p>
           {rows.map((row) => (

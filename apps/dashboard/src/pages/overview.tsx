@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { ApiError, api, request } from '../api.js';
 import { CountTiles } from '../components/event-widgets.js';
 import { TimeChart } from '../components/time-chart.js';
-import { timeAgo, timeUntil } from '../format.js';
+import { timeAgo, timeUntil, vendorAccount } from '../format.js';
 import { openEventStream, throttle } from '../live.js';
 import {
   bucketLength,
@@ -203,7 +203,7 @@ function BudgetSummary({ limits, now }: { limits: LimitRow[] | undefined; now: n
               <div class="budget-name">
                 <span class="connector-tag">{row.connector}</span>{' '}
                 <span class="budget-account" title={row.account}>
-                  {row.account.replace(/^[^:]+:/, '')}
+                  {vendorAccount(row.account)}
                 </span>{' '}
                 <span class="muted small">{row.bucket}</span>
               </div>
