@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { EventDestinationDefinition } from './destination.js';
 import type { RateLimitPolicy } from './rate-limit-policy.js';
 
 /** The connector contract version this core implements. The registry rejects any other. */
@@ -21,6 +22,24 @@ export interface ConnectorContext {
    * (the host may wait for a window to roll). Absent in unit tests: calls go at once.
    */
   acquire?: ((bucket: string) => Promise<void>) | undefined;
+  /**
+   * Present in a dry run (a pipeline preview): the connector must not change anything at the vendor.
+   * `httpRequest` with `write: true` records the request here instead of sending it; a connector that
+   * calls `fetch` itself records its writes with `record` and skips them. Reads still go out.
+   */
+  dryRun?: DryRunRecorder | undefined;
+}
+
+/** One request a write would have sent, as a dry run reports it. */
+export interface PlannedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface DryRunRecorder {
+  record(request: PlannedRequest): void;
 }
 
 export type FieldType =
@@ -92,6 +111,13 @@ export interface StreamReadArgs<S, X> extends OperationArgs<S, X> {
 export interface StreamDefinition<S, X> {
   name: string;
   description?: string | undefined;
+  /**
+   * The discovered object this stream reads when its options name none (`options.object` wins), so
+   * the hub can check a sync's mapped fields against `discover`. Defaults to the stream's name.
+   */
+  object?: string | undefined;
+  /** zod schema of `options`: validated when a sync is saved, rendered by the dashboard. */
+  options?: z.ZodType | undefined;
   /** Pages until the source is exhausted; must never hold the whole source in memory. */
   read(args: StreamReadArgs<S, X>): AsyncIterable<RecordPage>;
 }
@@ -120,6 +146,10 @@ export type WriteResult =
 export interface WriterDefinition<S, X> {
   name: string;
   description?: string | undefined;
+  /** The discovered object this writer writes when its options name none (`options.object` wins). */
+  object?: string | undefined;
+  /** zod schema of `options`: validated when a sync is saved, rendered by the dashboard. */
+  options?: z.ZodType | undefined;
   mode: 'insert' | 'update' | 'upsert' | 'publish';
   /**
    * Most records the vendor accepts in one call. Batching is the host's job: it never passes more, and
@@ -154,6 +184,8 @@ export interface ConnectorDefinition<SS extends z.ZodType = z.ZodType, XS extend
   streams: Record<string, StreamDefinition<z.output<SS>, z.output<XS>>>;
   writers: Record<string, WriterDefinition<z.output<SS>, z.output<XS>>>;
   rateLimit: RateLimitPolicy<z.output<SS>>;
+  /** The event destination this connector offers, if any (its kind is the connector's id). */
+  destination?: EventDestinationDefinition<z.ZodType, z.output<SS>, z.output<XS>> | undefined;
 }
 
 /** Typing helper: infers settings/secrets types from the zod schemas. Returns its argument. */

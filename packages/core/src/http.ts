@@ -81,6 +81,10 @@ export interface HttpRequest {
   body?: unknown;
   /** Abort the call after this long (default 30 s): a hung vendor must not hang a run. */
   timeoutMs?: number;
+  /** The call changes something at the vendor: in a dry run it is recorded, not sent. */
+  write?: boolean;
+  /** The answer body a dry run gives a write in place of the vendor's (shaped like its success answer). */
+  dryRunAnswer?: unknown;
 }
 
 /**
@@ -97,6 +101,17 @@ export async function httpRequest(ctx: ConnectorContext, req: HttpRequest): Prom
     body = JSON.stringify(req.body);
     if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
       headers['content-type'] = 'application/json';
+  }
+  if (req.write && ctx.dryRun) {
+    ctx.dryRun.record({
+      method: req.method ?? 'GET',
+      url: req.url,
+      headers,
+      // The object as sent (JSON), so a preview shows it structured; forms and text as their string.
+      body:
+        body === undefined ? null : typeof body === 'string' && typeof req.body !== 'string' ? req.body : String(body),
+    });
+    return { status: 200, headers: new Headers(), body: req.dryRunAnswer ?? null };
   }
   const timeout = AbortSignal.timeout(req.timeoutMs ?? 30_000);
   const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;

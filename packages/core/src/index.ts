@@ -7,6 +7,8 @@ export {
   type DiscoveredField,
   type DiscoveredObject,
   type DiscoverOptions,
+  type DryRunRecorder,
+  type PlannedRequest,
   type FieldType,
   type Logger,
   type LogLevel,
@@ -53,3 +55,19 @@ export {
   type RateLimiter,
   type WindowUsage,
 } from './rate-limiter.js';
+export { isDataError, writeInBatches, type WriteInBatchesArgs } from './batch.js';
+export {
+  defineDestination,
+  MESSAGE_TYPES,
+  type DeliveryOutcome,
+  type DestinationDeliverArgs,
+  type DestinationMapArgs,
+  type DestinationMapResult,
+  type DestinationRecord,
+  type DestinationTarget,
+  type DueEvent,
+  type EventDestinationDefinition,
+  type MessageType,
+  type StoredError,
+  type TrackingMessage,
+} from './destination.js';

@@ -1,0 +1,117 @@
+import type { z } from 'zod';
+import type { ConnectorContext, ConnectorDefinition, SyncRecord } from './connector.js';
+
+/** The tracking-spec call types (Segment / RudderStack HTTP API) a destination may take. */
+export const MESSAGE_TYPES = ['identify', 'group', 'track', 'page', 'screen', 'alias'] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+/**
+ * One tracking-spec call as the hub stored it (validated at ingest, `messageId` always set). Fields
+ * beyond these are kept as the SDK sent them.
+ */
+export interface TrackingMessage {
+  type: MessageType;
+  messageId: string;
+  userId?: string | null | undefined;
+  anonymousId?: string | null | undefined;
+  event?: string | undefined;
+  name?: string | undefined;
+  groupId?: string | undefined;
+  previousId?: string | undefined;
+  traits?: Record<string, unknown> | undefined;
+  properties?: Record<string, unknown> | undefined;
+  context?: Record<string, unknown> | undefined;
+  timestamp?: string | number | undefined;
+  [extra: string]: unknown;
+}
+
+/** What the hub keeps as an event's last error (shown by the dashboard, kept for replay). */
+export interface StoredError {
+  code: string;
+  message: string;
+  vendorCode?: string | undefined;
+  status?: number | undefined;
+  body?: unknown;
+  at: number;
+}
+
+/** What happened to one event in one delivery attempt. */
+export type DeliveryOutcome =
+  | { kind: 'delivered'; meta?: Record<string, unknown> | undefined }
+  | { kind: 'retry'; error: StoredError; at?: number | undefined }
+  | { kind: 'failed'; error: StoredError };
+
+export interface DueEvent {
+  id: number;
+  message: TrackingMessage;
+}
+
+/** One record a message becomes, for one of the connector's writers. */
+export interface DestinationRecord {
+  writer: string;
+  record: SyncRecord;
+  /** Writer options (object name, event name…). Records merge and batch only with equal options. */
+  options?: Record<string, unknown> | undefined;
+  /**
+   * The entity this record updates (e.g. a person's email). With `merge: true`, records of one writer
+   * with the same key inside one flush window become one record (later fields win).
+   */
+  key?: string | undefined;
+}
+
+export type DestinationMapResult =
+  | { records: DestinationRecord[] }
+  /** The message cannot be delivered as configured: it fails with this reason and waits for a replay. */
+  | { error: { code: string; message: string } };
+
+/** What the connection behind a destination gives it. */
+export interface DestinationTarget<S = unknown, X = unknown> {
+  connector: ConnectorDefinition;
+  /** The connection's settings and decrypted secrets. */
+  settings: S;
+  secrets: X;
+  ctx: ConnectorContext;
+}
+
+export interface DestinationMapArgs<D, S = unknown> {
+  /** The destination's own settings (its `settings` schema's output). */
+  settings: D;
+  /** The connection's settings (never its secrets). */
+  connectionSettings: S;
+}
+
+export interface DestinationDeliverArgs<D, S = unknown, X = unknown> {
+  events: DueEvent[];
+  settings: D;
+  target: DestinationTarget<S, X>;
+  /** Memory the host keeps per destination between windows (caches of vendor ids…); lost on restart. */
+  state: Map<string, unknown>;
+}
+
+/**
+ * An event destination a connector offers: how tracking-spec messages become records for its writers.
+ * Give `map` and the host does the rest (merging, batching by the writer's `batchSize`, the limiter,
+ * splitting a rejected batch); give `deliver` when the vendor needs more than one writer per message
+ * in a fixed order (look up, then write, then associate) and handle a whole window yourself.
+ */
+export interface EventDestinationDefinition<DS extends z.ZodType = z.ZodType, S = unknown, X = unknown> {
+  title: string;
+  description?: string | undefined;
+  /** The destination's settings: rendered as a form by the dashboard, validated on save. */
+  settings: DS;
+  /** Message types it takes; others are marked delivered with nothing sent (as a destination ignoring them). */
+  messageTypes: MessageType[];
+  /** Whether repeated updates of one entity (same writer, options and key) merge inside a flush window. */
+  merge: boolean;
+  /** How long events wait to be merged before a window is delivered (default 2 s). */
+  defaultFlushWindowMs?: number | undefined;
+  map?(message: TrackingMessage, args: DestinationMapArgs<z.output<DS>, S>): DestinationMapResult;
+  deliver?(args: DestinationDeliverArgs<z.output<DS>, S, X>): Promise<Map<number, DeliveryOutcome>>;
+}
+
+/** Typing helper for a connector's `destination`. Returns its argument. */
+export function defineDestination<DS extends z.ZodType, S = unknown, X = unknown>(
+  definition: EventDestinationDefinition<DS, S, X>,
+): EventDestinationDefinition<DS, S, X> {
+  return definition;
+}
