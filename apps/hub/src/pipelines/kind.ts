@@ -45,6 +45,20 @@ export interface RunContext<S> {
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): void;
   signal: AbortSignal;
   now(): number;
+  /**
+   * Set when the run is a preview (dry run). The kind then reads at most `limit` records, writes
+   * nothing to the hub's own tables, calls `sample` for each record it would write (as read, as it
+   * would be written), and stops. Vendor writes need no care: the connections it gets have
+   * `ctx.dryRun`, so writes are recorded, not sent; `commit` saves nothing.
+   */
+  dryRun?: DryRun | undefined;
+}
+
+/** What a preview collects from a kind (see RunContext.dryRun). */
+export interface DryRun {
+  limit: number;
+  /** One record before mapping and after (null after when it would be skipped; say why in `note`). */
+  sample(before: unknown, after: unknown, note?: string): void;
 }
 
 export interface PipelineKindArgs<S> {
