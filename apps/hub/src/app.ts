@@ -21,6 +21,7 @@ import { ingestRoutes } from './ingest/routes.js';
 import type { Sources } from './sources.js';
 import type { Db } from './db/index.js';
 import type { PipelineKind } from './pipelines/kind.js';
+import type { Previewer } from './pipelines/preview.js';
 import type { Runner } from './pipelines/runner.js';
 import type { PipelineStore } from './pipelines/store.js';
 import { pipelineRoutes, runRoutes } from './routes/pipelines.js';
@@ -63,6 +64,8 @@ export interface AppDeps {
   limits(): Promise<unknown>;
   pipelines: PipelineStore;
   runner: Runner;
+  /** Dry runs of pipelines (`POST /api/pipelines/preview`, `POST /api/pipelines/:id/preview`). */
+  preview: Previewer;
   kinds: PipelineKind[];
   metrics: Metrics;
   qualtrics: Qualtrics;

@@ -1,20 +1,106 @@
 import { randomUUID } from 'node:crypto';
+import type { ConnectorDefinition, EventDestinationDefinition, MessageType } from '@synchub/core';
+import { type JsonSchema, toJsonSchema } from '@synchub/registry';
 import { z } from 'zod';
 import type { Db } from './db/index.js';
 import type { DestinationsTable } from './db/schema.js';
-import { gainsightDestinationSchema } from './destinations/gainsight/settings.js';
-import { HubError, invalidInput, zodIssues } from './errors.js';
+import { HubError, type Issue, invalidInput, zodIssues } from './errors.js';
 
-/** Destination kinds and the connector each one writes through. */
-export const DESTINATION_KINDS = {
-  gainsight: { connectorId: 'gainsight', settings: gainsightDestinationSchema },
-} as const;
-export type DestinationKind = keyof typeof DESTINATION_KINDS;
+export const DEFAULT_FLUSH_WINDOW_MS = 2000;
+export const DEFAULT_MAX_ATTEMPTS = 20;
+
+/**
+ * Settings every destination has, whatever its connector: the host merges and retries, so the host
+ * owns these. A destination whose own schema declares them (Gainsight's does, for its API body) keeps its
+ * own rules; for the others the host adds them.
+ */
+export function hostSettingsSchema(defaultFlushWindowMs = DEFAULT_FLUSH_WINDOW_MS) {
+  return z.object({
+    flushWindowMs: z.number().int().min(100).max(60_000).default(defaultFlushWindowMs).meta({
+      title: 'Flush window (ms)',
+      description: 'Calls for the same person or company inside one window are merged into one',
+    }),
+    maxAttempts: z.number().int().min(1).max(50).default(DEFAULT_MAX_ATTEMPTS).meta({
+      title: 'Max attempts',
+      description: 'Retries for temporary failures before an event is dead-lettered',
+    }),
+  });
+}
+const HOST_KEYS = ['flushWindowMs', 'maxAttempts'] as const;
+type HostKey = (typeof HOST_KEYS)[number];
+
+export interface HostDestinationSettings {
+  flushWindowMs: number;
+  maxAttempts: number;
+}
+
+/** The host settings of a stored destination (every stored row has them: they are filled on save). */
+export function hostSettingsOf(settings: Record<string, unknown>): HostDestinationSettings {
+  const int = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isInteger(v) ? v : fallback);
+  return {
+    flushWindowMs: int(settings.flushWindowMs, DEFAULT_FLUSH_WINDOW_MS),
+    maxAttempts: int(settings.maxAttempts, DEFAULT_MAX_ATTEMPTS),
+  };
+}
+
+/** Host keys the destination's own schema does not declare (all of them when it is not an object). */
+function hostOnlyKeys(definition: EventDestinationDefinition): HostKey[] {
+  const shape = (definition.settings as { shape?: unknown }).shape;
+  const own = typeof shape === 'object' && shape !== null ? Object.keys(shape) : [];
+  return HOST_KEYS.filter((k) => !own.includes(k));
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The stored settings as the destination's own code sees them: without the keys only the host knows. */
+export function ownSettingsOf(definition: EventDestinationDefinition, stored: Record<string, unknown>): unknown {
+  const drop = hostOnlyKeys(definition);
+  return Object.fromEntries(Object.entries(stored).filter(([k]) => !(drop as string[]).includes(k)));
+}
+
+/** One destination kind: a connector that offers an event destination. Its kind is the connector's id. */
+export interface DestinationKindInfo {
+  kind: string;
+  connectorId: string;
+  title: string;
+  description: string | null;
+  messageTypes: MessageType[];
+  merge: boolean;
+  /** JSON Schema (input side) of the whole settings body: the destination's own plus the host's. */
+  settingsSchema: JsonSchema;
+}
+
+function describeKind(connector: ConnectorDefinition, definition: EventDestinationDefinition): DestinationKindInfo {
+  const schema = toJsonSchema(definition.settings) as JsonSchema & {
+    type?: unknown;
+    properties?: Record<string, JsonSchema>;
+  };
+  const missing = hostOnlyKeys(definition);
+  if (missing.length > 0 && schema.type === 'object') {
+    const host = toJsonSchema(hostSettingsSchema(definition.defaultFlushWindowMs)) as {
+      properties: Record<string, JsonSchema>;
+    };
+    schema.properties = {
+      ...schema.properties,
+      ...Object.fromEntries(missing.map((k) => [k, host.properties[k] ?? {}])),
+    };
+  }
+  return {
+    kind: connector.id,
+    connectorId: connector.id,
+    title: definition.title,
+    description: definition.description ?? null,
+    messageTypes: [...definition.messageTypes],
+    merge: definition.merge,
+    settingsSchema: schema,
+  };
+}
 
 export interface DestinationView {
   id: string;
   name: string;
-  kind: DestinationKind;
+  /** The id of the connector whose event destination this is. */
+  kind: string;
   connectionId: string;
   settings: Record<string, unknown>;
   enabled: boolean;
@@ -25,7 +111,7 @@ export interface DestinationView {
 const view = (r: DestinationsTable): DestinationView => ({
   id: r.id,
   name: r.name,
-  kind: r.kind as DestinationKind,
+  kind: r.kind,
   connectionId: r.connection_id,
   settings: JSON.parse(r.settings_json),
   enabled: r.enabled === 1,
@@ -33,33 +119,63 @@ const view = (r: DestinationsTable): DestinationView => ({
   updatedAt: r.updated_at,
 });
 
-export const destinationKindSchema = z.enum(Object.keys(DESTINATION_KINDS) as [DestinationKind, ...DestinationKind[]]);
-
 export function createDestinations(
   db: Db,
-  deps: { now?: () => number; connectorOf: (connectionId: string) => Promise<string | undefined> },
+  deps: {
+    now?: () => number;
+    connectorOf: (connectionId: string) => Promise<string | undefined>;
+    /** Every loaded connector; those with a `destination` are the destination kinds. */
+    connectors: () => ConnectorDefinition[];
+  },
 ) {
   const now = deps.now ?? Date.now;
   const iso = () => new Date(now()).toISOString();
+  const offered = () =>
+    deps
+      .connectors()
+      .flatMap((c) => (c.destination ? [{ connector: c, definition: c.destination }] : []))
+      .sort((a, b) => a.connector.id.localeCompare(b.connector.id));
+  const kindOf = (kind: string) => {
+    const found = offered().find((o) => o.connector.id === kind);
+    if (found) return found;
+    const known = offered().map((o) => o.connector.id);
+    throw new HubError(
+      'invalid_input',
+      `kind: unknown destination kind "${kind}"; known kinds: ${known.join(', ') || 'none'}`,
+      { issues: [{ path: 'kind', message: `unknown destination kind; known kinds: ${known.join(', ')}` }], known },
+    );
+  };
   const row = async (id: string) => {
     const r = await db.selectFrom('destinations').selectAll().where('id', '=', id).executeTakeFirst();
     if (!r) throw new HubError('not_found', `No destination with id ${id}`);
     return r;
   };
-  const validate = async (kind: DestinationKind, connectionId: string, settings: unknown) => {
-    const spec = DESTINATION_KINDS[kind];
-    const parsed = spec.settings.safeParse(settings);
-    const issues = parsed.success ? [] : zodIssues(parsed.error, 'settings');
+  const validate = async (kind: string, connectionId: string, settings: unknown) => {
+    const { definition } = kindOf(kind);
+    const hostKeys = hostOnlyKeys(definition);
+    const input = isRecord(settings) ? settings : {};
+    const own = definition.settings.safeParse(
+      isRecord(settings)
+        ? Object.fromEntries(Object.entries(settings).filter(([k]) => !(hostKeys as string[]).includes(k)))
+        : settings,
+    );
+    const host = hostSettingsSchema(definition.defaultFlushWindowMs)
+      .pick(Object.fromEntries(hostKeys.map((k) => [k, true])) as Record<HostKey, true>)
+      .safeParse(Object.fromEntries(hostKeys.filter((k) => k in input).map((k) => [k, input[k]])));
+    const issues: Issue[] = [
+      ...(own.success ? [] : zodIssues(own.error, 'settings')),
+      ...(host.success ? [] : zodIssues(host.error, 'settings')),
+    ];
     const connector = await deps.connectorOf(connectionId);
     if (connector === undefined) issues.push({ path: 'connectionId', message: 'unknown connection' });
-    else if (connector !== spec.connectorId) {
+    else if (connector !== kind) {
       issues.push({
         path: 'connectionId',
-        message: `a ${kind} destination needs a ${spec.connectorId} connection, not ${connector}`,
+        message: `a ${kind} destination needs a ${kind} connection, not ${connector}`,
       });
     }
-    if (issues.length > 0 || !parsed.success) throw invalidInput(issues);
-    return parsed.data;
+    if (issues.length > 0 || !own.success || !host.success) throw invalidInput(issues);
+    return { ...(isRecord(own.data) ? own.data : {}), ...host.data };
   };
   const checkName = async (name: string, except?: string) => {
     let q = db.selectFrom('destinations').select('id').where('name', '=', name);
@@ -72,6 +188,10 @@ export function createDestinations(
   };
 
   return {
+    /** The destination kinds on offer: every loaded connector with an event destination, by id. */
+    kinds(): DestinationKindInfo[] {
+      return offered().map((o) => describeKind(o.connector, o.definition));
+    },
     async list() {
       return (await db.selectFrom('destinations').selectAll().orderBy('created_at').execute()).map(view);
     },
@@ -83,11 +203,12 @@ export function createDestinations(
     },
     async create(input: {
       name: string;
-      kind: DestinationKind;
+      kind: string;
       connectionId: string;
       settings: unknown;
       enabled?: boolean | undefined;
     }) {
+      kindOf(input.kind);
       await checkName(input.name);
       const settings = await validate(input.kind, input.connectionId, input.settings);
       const r: DestinationsTable = {
@@ -115,11 +236,7 @@ export function createDestinations(
       const r = await row(id);
       if (patch.name !== undefined) await checkName(patch.name, id);
       const connectionId = patch.connectionId ?? r.connection_id;
-      const settings = await validate(
-        r.kind as DestinationKind,
-        connectionId,
-        patch.settings ?? JSON.parse(r.settings_json),
-      );
+      const settings = await validate(r.kind, connectionId, patch.settings ?? JSON.parse(r.settings_json));
       const next: DestinationsTable = {
         ...r,
         name: patch.name ?? r.name,

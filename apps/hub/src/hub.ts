@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConnectorContext, ConnectorDefinition } from '@synchub/core';
 import { createRateLimiter, type RateLimiter } from '@synchub/core';
-import { createRegistry, isRegistryError, loadConnectors } from '@synchub/registry';
+import { createRegistry, isRegistryError, type LoadedConnector, loadConnectors } from '@synchub/registry';
 import { createApp } from './app.js';
 import { createAudit } from './audit.js';
 import { initAdminAuth } from './auth.js';
@@ -21,6 +21,7 @@ import { getOrCreate } from './util.js';
 import { createMetrics } from './metrics.js';
 import type { PipelineKind, ResolvedConnection } from './pipelines/kind.js';
 import { PIPELINE_KINDS } from './pipelines/kinds/index.js';
+import { createPreviewer } from './pipelines/preview.js';
 import { createRunner, type Runner } from './pipelines/runner.js';
 import { createScheduler, type Scheduler } from './pipelines/scheduler.js';
 import { createPipelineStore, type PipelineStore } from './pipelines/store.js';
@@ -46,6 +47,8 @@ export interface HubOptions {
   now?: () => number;
   /** Pipeline kinds (default: every built-in kind). */
   kinds?: PipelineKind[] | undefined;
+  /** Connectors to load beside the installed ones (tests bring their own definitions). */
+  extraConnectors?: LoadedConnector[] | undefined;
   /** How the limiter waits for a window (benchmarks pair it with a virtual `now`). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -88,7 +91,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     for (const error of loaded.errors) {
       logger.warn('Connector plugin not loaded', { package: error.packageName, reason: error.message });
     }
-    const registry = createRegistry(loaded);
+    const registry = createRegistry([...loaded.connectors.values(), ...(options.extraConnectors ?? [])]);
     const known = () => registry.list().map((c) => c.definition.id);
     const unknownToHub = <T>(fn: () => T): T => {
       try {
@@ -147,6 +150,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       connectorOf: async (id) =>
         (await db.selectFrom('connections').select('connector_id').where('id', '=', id).executeTakeFirst())
           ?.connector_id,
+      connectors: () => registry.list().map((c) => c.definition),
     });
     const sources = createSources(db, { now, destinationExists: (id) => destinations.exists(id) });
     const outbox = createOutbox(db, now);
@@ -190,6 +194,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       onChange: (change) => feed.publish({ kind: 'run', ...change }),
     });
     const scheduler = createScheduler({ db, runner, logger, now });
+    const preview = createPreviewer({ db, pipelines, logger, now, connectionOf });
     const qualtrics = createQualtrics({ db, connections, contextFor, logger, now, feed });
 
     const limits = async () => {
@@ -230,6 +235,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       limits,
       pipelines,
       runner,
+      preview,
       kinds,
       metrics,
       qualtrics,

@@ -80,7 +80,27 @@ export interface DestinationMapArgs<D, S = unknown> {
   connectionSettings: S;
 }
 
-export interface DestinationDeliverArgs<D, S = unknown, X = unknown> {
+/**
+ * What the host offers a `deliver` while it works through a window. Both are optional for the caller
+ * (a test may call `deliver` without them); the hub always passes both.
+ */
+export interface DeliveryHooks {
+  /**
+   * Report the fate of these events as soon as the vendor has answered for them. The host records it at
+   * once (one transaction), so after a crash only the calls in flight are sent again. An event reported
+   * here may be left out of the returned map; if it is in both, the first report counts.
+   */
+  onOutcome?: ((eventIds: number[], outcome: DeliveryOutcome) => void) | undefined;
+  /**
+   * Wrap each vendor call that carries these events: the host marks them in flight (on disk) before the
+   * call and clears the mark when an answer came. A call that got no answer (timeout, dropped connection,
+   * or a crash of the hub while it was in flight) is counted on each event it carried as a send the vendor
+   * may have received: the possible duplicates of calls that are not upserts (e.g. a track publish).
+   */
+  sending?: (<T>(eventIds: number[], call: () => Promise<T>) => Promise<T>) | undefined;
+}
+
+export interface DestinationDeliverArgs<D, S = unknown, X = unknown> extends DeliveryHooks {
   events: DueEvent[];
   settings: D;
   target: DestinationTarget<S, X>;
@@ -106,6 +126,17 @@ export interface EventDestinationDefinition<DS extends z.ZodType = z.ZodType, S 
   /** How long events wait to be merged before a window is delivered (default 2 s). */
   defaultFlushWindowMs?: number | undefined;
   map?(message: TrackingMessage, args: DestinationMapArgs<z.output<DS>, S>): DestinationMapResult;
+  /**
+   * The entities (people, companies, contacts… as the vendor keys them) a message updates, as strings
+   * unique within the destination (e.g. `person:ann@x.com`). The host keeps updates of one entity in
+   * order: while an event is waiting to be retried, later events sharing one of its keys wait behind it
+   * (they are delivered together, merged, once it is due), so a retry never lands after newer data.
+   * Without it, a `map` destination's keys are its records' `key`s (per writer); a `deliver` destination
+   * without it gets no ordering across windows. Inside one window, `deliver` keeps the order itself:
+   * merge the updates of an entity, or send them in order and stop at the first that must be retried.
+   * Return `[]` for messages that update no entity (tracks, appends).
+   */
+  entityKeys?(message: TrackingMessage, args: DestinationMapArgs<z.output<DS>, S>): string[];
   deliver?(args: DestinationDeliverArgs<z.output<DS>, S, X>): Promise<Map<number, DeliveryOutcome>>;
 }
 

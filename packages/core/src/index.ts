@@ -38,8 +38,16 @@ export { DAY, HOUR, MINUTE, type RateLimitPolicy, type WindowSpec } from './rate
 export {
   createMapper,
   fieldMapSchema,
+  mapRuleSchema,
+  mapRulesSchema,
+  ruleKind,
+  ruleSources,
+  templatePaths,
+  type ConstantRule,
   type FieldMapSpec,
   type FieldRule,
+  type MapRule,
+  type TemplateRule,
   type MapError,
   type MapResult,
   type TargetType,
@@ -59,6 +67,7 @@ export { isDataError, writeInBatches, type WriteInBatchesArgs } from './batch.js
 export {
   defineDestination,
   MESSAGE_TYPES,
+  type DeliveryHooks,
   type DeliveryOutcome,
   type DestinationDeliverArgs,
   type DestinationMapArgs,
@@ -71,3 +80,4 @@ export {
   type StoredError,
   type TrackingMessage,
 } from './destination.js';
+export { combineOutcomes, DELIVERED, isDataOutcome, outcomeOf } from './outcome.js';

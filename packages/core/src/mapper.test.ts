@@ -344,3 +344,187 @@ describe('fieldMapSchema and spec validation', () => {
     );
   });
 });
+
+describe('createMapper: constants', () => {
+  it('writes the same value on every record, coerced to its type', () => {
+    const map = createMapper({
+      rules: [
+        { from: 'name', to: 'Name' },
+        { value: 'Hub', to: 'Source' },
+        { value: '42', to: 'Tier', type: 'integer' },
+        { value: { a: 1 }, to: 'Meta', type: 'json' },
+      ],
+    });
+    expect(map({ name: 'Acme' })).toEqual({
+      record: { Name: 'Acme', Source: 'Hub', Tier: 42, Meta: { a: 1 } },
+      errors: [],
+    });
+    expect(map({}).record).toEqual({ Source: 'Hub', Tier: 42, Meta: { a: 1 } });
+  });
+
+  it('a constant null or empty text is written as given (a deliberate clear)', () => {
+    const map = createMapper({
+      rules: [
+        { value: null, to: 'Owner' },
+        { value: '', to: 'Note', type: 'number' },
+      ],
+    });
+    expect(map({}).record).toEqual({ Owner: null, Note: '' });
+  });
+
+  it('refuses a constant that cannot be its type, and constant-only keys misused', () => {
+    expect(configMessage({ rules: [{ value: 'many', to: 'N', type: 'number' }] })).toContain(
+      'rules[0].value: value of "N" is not a number',
+    );
+    expect(configMessage({ rules: [{ value: 1, to: 'N', required: true }] })).toContain(
+      'rules[0].required: required goes with from or template, not with value',
+    );
+    expect(configMessage({ rules: [{ value: 1, to: 'N', default: 2 }] })).toContain('default goes with');
+    expect(configMessage({ rules: [{ value: 1, from: 'a', to: 'N' }] })).toContain(
+      'rules[0].value: a rule takes one of from, value or template, not from and value',
+    );
+    expect(configMessage({ rules: [{ to: 'N' }] })).toContain(
+      'rules[0].from: from is required (or value for a constant, or template for built text)',
+    );
+  });
+});
+
+describe('createMapper: templates', () => {
+  const map = createMapper({
+    rules: [
+      { template: '{{firstName}} {{ lastName }}', to: 'Name' },
+      { template: '{{company.name}} ({{company.id}})', to: 'Label' },
+      { template: '{{count}}', to: 'Count', type: 'number' },
+    ],
+  });
+
+  it('builds text from dotted source paths', () => {
+    expect(map({ firstName: 'Ada', lastName: 'Lovelace', company: { name: 'Acme', id: 7 }, count: '12' })).toEqual({
+      record: { Name: 'Ada Lovelace', Label: 'Acme (7)', Count: 12 },
+      errors: [],
+    });
+  });
+
+  it('reads a missing or null path as empty text, and an all-empty result as no value', () => {
+    expect(map({ firstName: 'Ada', lastName: null, company: { name: 'Acme' } }).record).toEqual({
+      Name: 'Ada ',
+      Label: 'Acme ()',
+    });
+    // " " (both names missing) would blank the target: it counts as a missing source.
+    expect(map({}).record).not.toHaveProperty('Name');
+  });
+
+  it('an empty result takes the default or fails a required rule', () => {
+    const m = createMapper({
+      rules: [
+        { template: '{{a}} {{b}}', to: 'AB', default: 'n/a' },
+        { template: '{{c}}', to: 'C', required: true },
+      ],
+    });
+    const { record, errors } = m({});
+    expect(record).toEqual({ AB: 'n/a' });
+    expect(errors).toEqual([{ field: 'C', message: expect.stringContaining('C is required but template "{{c}}"') }]);
+  });
+
+  it('counts the placeholders’ top-level keys as read', () => {
+    const m = createMapper({ rules: [{ template: '{{a.b}}-{{c}}', to: 'X' }], unknown: 'error' });
+    expect(m({ a: { b: 1 }, c: 2 })).toEqual({ record: { X: '1-2' }, errors: [] });
+  });
+
+  it('writes objects as JSON and dates as ISO text', () => {
+    const m = createMapper({ rules: [{ template: '{{o}} at {{d}}', to: 'X' }] });
+    expect(m({ o: { k: [1] }, d: new Date(Date.UTC(2024, 0, 2)) }).record).toEqual({
+      X: '{"k":[1]} at 2024-01-02T00:00:00.000Z',
+    });
+  });
+
+  it('explains a template without placeholders, with a broken one, or with stray braces', () => {
+    expect(configMessage({ rules: [{ template: 'Hello', to: 'X' }] })).toContain(
+      'rules[0].template: a template needs at least one {{field}} placeholder (use value for a constant)',
+    );
+    expect(configMessage({ rules: [{ template: '{{ }}', to: 'X' }] })).toContain('is not a source path');
+    expect(configMessage({ rules: [{ template: '{{a..b}}', to: 'X' }] })).toContain('is not a source path');
+    expect(configMessage({ rules: [{ template: '{{a}} {{b', to: 'X' }] })).toContain('not part of a {{field}}');
+    expect(configMessage({ rules: [{ template: '{{a}}', to: 'X', lookup: { a: 'b' } }] })).toContain(
+      'rules[0].lookup: lookup goes with from, not with template',
+    );
+    expect(configMessage({ rules: [{ template: 3, to: 'X' }] })).toContain('template must be text');
+  });
+});
+
+describe('createMapper: value lookup tables', () => {
+  const map = createMapper({
+    rules: [{ from: 'tier', to: 'Segment', lookup: { gold: 'Enterprise', silver: 'Mid-Market', '3': 'SMB' } }],
+  });
+
+  it('replaces the source value by its entry; numbers and booleans match by their text', () => {
+    expect(map({ tier: 'gold' })).toEqual({ record: { Segment: 'Enterprise' }, errors: [] });
+    expect(map({ tier: 3 }).record).toEqual({ Segment: 'SMB' });
+    expect(map({ tier: '3' }).record).toEqual({ Segment: 'SMB' });
+  });
+
+  it('a value with no entry fails the record naming the value; lookupDefault catches it instead', () => {
+    expect(map({ tier: 'bronze' })).toEqual({
+      record: {},
+      errors: [{ field: 'Segment', message: 'Segment (from tier): no lookup entry for "bronze"' }],
+    });
+    expect(map({ tier: 'Gold' }).errors[0]?.message).toContain('"Gold"');
+    expect(map({ tier: { x: 1 } }).errors).toHaveLength(1);
+    const withDefault = createMapper({
+      rules: [{ from: 'tier', to: 'Segment', lookup: { gold: 'Enterprise' }, lookupDefault: 'Other' }],
+    });
+    expect(withDefault({ tier: 'bronze' }).record).toEqual({ Segment: 'Other' });
+  });
+
+  it('an empty source is not looked up: default and required apply as usual', () => {
+    const m = createMapper({
+      rules: [
+        { from: 'a', to: 'A', lookup: { x: 'X' }, default: 'none' },
+        { from: 'b', to: 'B', lookup: { x: 'X' }, required: true },
+      ],
+    });
+    const { record, errors } = m({ a: '', b: null });
+    expect(record).toEqual({ A: 'none' });
+    expect(errors.map((e) => e.field)).toEqual(['B']);
+  });
+
+  it('a null entry or lookupDefault leaves the field out instead of failing', () => {
+    const m = createMapper({ rules: [{ from: 't', to: 'T', lookup: { old: null }, lookupDefault: null }] });
+    expect(m({ t: 'old' })).toEqual({ record: {}, errors: [] });
+    expect(m({ t: 'other' })).toEqual({ record: {}, errors: [] });
+  });
+
+  it('coerces the looked-up value to the rule’s type', () => {
+    const m = createMapper({
+      rules: [{ from: 'size', to: 'Employees', type: 'integer', lookup: { S: '10', L: 1000 } }],
+    });
+    expect(m({ size: 'S' }).record).toEqual({ Employees: 10 });
+    expect(m({ size: 'L' }).record).toEqual({ Employees: 1000 });
+  });
+
+  it('explains an empty table, entries that cannot be the type and a lookupDefault without a table', () => {
+    expect(configMessage({ rules: [{ from: 'a', to: 'A', lookup: {} }] })).toContain(
+      'rules[0].lookup: lookup must have at least one entry',
+    );
+    expect(configMessage({ rules: [{ from: 'a', to: 'A', lookup: ['x'] }] })).toContain('lookup must be an object');
+    expect(configMessage({ rules: [{ from: 'a', to: 'A', type: 'number', lookup: { x: 'many' } }] })).toContain(
+      'rules[0].lookup.x: lookup entry "x" of "A" is not a number',
+    );
+    expect(configMessage({ rules: [{ from: 'a', to: 'A', lookupDefault: 'x' }] })).toContain(
+      'rules[0].lookupDefault: lookupDefault goes with a lookup table',
+    );
+  });
+});
+
+describe('rule helpers', () => {
+  it('names each rule’s kind and the source paths it reads', async () => {
+    const { ruleKind, ruleSources, templatePaths } = await import('./mapper.js');
+    expect(ruleKind({ from: 'a', to: 'A' })).toBe('from');
+    expect(ruleKind({ value: 1, to: 'A' })).toBe('value');
+    expect(ruleKind({ template: '{{a}}', to: 'A' })).toBe('template');
+    expect(ruleSources({ from: ['a.b', 'c'], to: 'A' })).toEqual(['a.b', 'c']);
+    expect(ruleSources({ template: '{{x.y}} {{ z }}', to: 'A' })).toEqual(['x.y', 'z']);
+    expect(ruleSources({ value: 1, to: 'A' })).toEqual([]);
+    expect(templatePaths('{{a}}{{b.c}}')).toEqual(['a', 'b.c']);
+  });
+});

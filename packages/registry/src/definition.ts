@@ -1,4 +1,4 @@
-import { CONTRACT_VERSION, type ConnectorDefinition } from '@synchub/core';
+import { CONTRACT_VERSION, type ConnectorDefinition, MESSAGE_TYPES } from '@synchub/core';
 import { z } from 'zod';
 import { messageOf } from './errors.js';
 
@@ -33,17 +33,35 @@ const windowSpec = z.object({
 const streamSchema = z.looseObject({
   name: z.string().min(1),
   description: z.string().optional(),
+  object: z.string().min(1).optional(),
+  options: zodSchema.optional(),
   read: fn,
 });
 
 const writerSchema = z.looseObject({
   name: z.string().min(1),
   description: z.string().optional(),
+  object: z.string().min(1).optional(),
+  options: zodSchema.optional(),
   mode: z.enum(['insert', 'update', 'upsert', 'publish']),
   batchSize: z.int().positive(),
   bucket: z.string().optional(),
   write: fn,
 });
+
+const destinationSchema = z
+  .looseObject({
+    title: z.string().min(1),
+    description: z.string().optional(),
+    settings: zodSchema,
+    messageTypes: z.array(z.enum(MESSAGE_TYPES)).min(1, 'must name at least one message type'),
+    merge: z.boolean(),
+    // The host's flush window setting takes 100 ms to 60 s.
+    defaultFlushWindowMs: z.int().min(100).max(60_000).optional(),
+    map: fn.optional(),
+    deliver: fn.optional(),
+  })
+  .refine((d) => d.map !== undefined || d.deliver !== undefined, 'needs a map or a deliver function');
 
 /** The shape a connector's default export must have. Extra members are tolerated (later contract additions). */
 export const connectorDefinitionSchema = z
@@ -64,6 +82,7 @@ export const connectorDefinitionSchema = z
       defaultBucket: z.string().min(1),
       key: fn,
     }),
+    destination: destinationSchema.optional(),
   })
   .superRefine((def, ctx) => {
     // The hub addresses streams and writers by key; a differing `name` would show one thing and run another.
@@ -87,15 +106,26 @@ export const connectorDefinitionSchema = z
         ctx.addIssue({ code: 'custom', path: ['writers', key, 'bucket'], message: `names no bucket ${known}` });
       }
     }
-    for (const key of ['settings', 'secrets'] as const) {
+    // Every schema the dashboard renders as a form must turn into JSON Schema.
+    const forms: Array<[PropertyKey[], z.ZodType | undefined]> = [
+      [['settings'], def.settings],
+      [['secrets'], def.secrets],
+      ...Object.entries(def.streams).map(([key, s]): [PropertyKey[], z.ZodType | undefined] => [
+        ['streams', key, 'options'],
+        s.options,
+      ]),
+      ...Object.entries(def.writers).map(([key, w]): [PropertyKey[], z.ZodType | undefined] => [
+        ['writers', key, 'options'],
+        w.options,
+      ]),
+      [['destination', 'settings'], def.destination?.settings],
+    ];
+    for (const [path, schema] of forms) {
+      if (schema === undefined) continue;
       try {
-        toJsonSchema(def[key]);
+        toJsonSchema(schema);
       } catch (error) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `cannot be turned into JSON Schema: ${messageOf(error)}`,
-        });
+        ctx.addIssue({ code: 'custom', path, message: `cannot be turned into JSON Schema: ${messageOf(error)}` });
       }
     }
   });

@@ -8,4 +8,11 @@ export {
 export { isRegistryError, RegistryError, type RegistryErrorCode, type RegistryErrorOptions } from './errors.js';
 export { findConnectorPackages, synchubKeySchema, type ConnectorPackage, type FindResult } from './find.js';
 export { loadConnectors, type LoadedConnector, type LoadOptions, type LoadResult } from './load.js';
-export { createRegistry, type ConnectorDescription, type Registry } from './registry.js';
+export {
+  createRegistry,
+  type ConnectorDescription,
+  type DestinationDescription,
+  type Registry,
+  type StreamDescription,
+  type WriterDescription,
+} from './registry.js';

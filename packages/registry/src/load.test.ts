@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isRegistryError } from './errors.js';
 import { loadConnectors } from './load.js';
-import { createTempRoot, pluginSource, type TempRoot } from './test-plugins.js';
+import { createTempRoot, DESTINATION_PATCH, pluginSource, type TempRoot } from './test-plugins.js';
 
 let tmp: TempRoot;
 let nodeModules: string;
@@ -150,5 +150,65 @@ describe('loadConnectors', () => {
     await expect(loadConnectors({ dirs: [path.join(nodeModules, '@acme/ok')], strict: true })).resolves.toMatchObject({
       errors: [],
     });
+  });
+
+  it('loads a connector that offers an event destination, with stream and writer options', async () => {
+    await tmp.write({
+      dir: 'node_modules/@acme/dest',
+      name: '@acme/dest',
+      source: pluginSource('dest', DESTINATION_PATCH),
+    });
+    const { connectors, errors } = await loadConnectors({ dirs: [nodeModules] });
+    expect(errors).toEqual([]);
+    const destination = connectors.get('dest')?.definition.destination;
+    expect(destination?.messageTypes).toEqual(['identify', 'track']);
+    expect(
+      destination?.map?.({ type: 'identify', messageId: 'm', userId: 'u1' }, { settings: {}, connectionSettings: {} }),
+    ).toEqual({ records: [{ writer: 'accounts', record: { id: 'u1' } }] });
+  });
+
+  it('reports a broken event destination like any broken plugin, and still loads the others', async () => {
+    const broken = `${DESTINATION_PATCH}
+      delete definition.destination.map;
+      definition.destination.merge = 'yes';
+      definition.destination.messageTypes = ['identify', 'pageview'];
+      definition.destination.settings = { safeParse() {} };`;
+    await tmp.write({
+      dir: 'node_modules/@acme/broken-dest',
+      name: '@acme/broken-dest',
+      source: pluginSource('bd', broken),
+    });
+    const empty = `${DESTINATION_PATCH} definition.destination.messageTypes = []; delete definition.destination.map;`;
+    await tmp.write({
+      dir: 'node_modules/@acme/empty-dest',
+      name: '@acme/empty-dest',
+      source: pluginSource('ed', empty),
+    });
+    await tmp.write({ dir: 'node_modules/@acme/ok', name: '@acme/ok', source: pluginSource('ok', DESTINATION_PATCH) });
+    const { connectors, errors } = await loadConnectors({ dirs: [nodeModules] });
+    expect([...connectors.keys()]).toEqual(['ok']);
+    expect(errors.map((e) => [e.code, e.packageName])).toEqual([
+      ['invalid_definition', '@acme/broken-dest'],
+      ['invalid_definition', '@acme/empty-dest'],
+    ]);
+    for (const problem of [
+      'destination.merge:',
+      'destination.messageTypes.1:',
+      'destination.settings: must be a zod 4 schema',
+    ]) {
+      expect(errors[0]?.message).toContain(problem);
+    }
+    expect(errors[1]?.message).toContain('destination.messageTypes: must name at least one message type');
+    expect(errors[1]?.message).toContain('destination: needs a map or a deliver function');
+  });
+
+  it('checks the object and options schema of streams and writers', async () => {
+    const patch = `${DESTINATION_PATCH}
+      definition.streams.accounts.options = { since: 'string' };
+      definition.writers.accounts.object = 7;`;
+    await tmp.write({ dir: 'node_modules/@acme/opts', name: '@acme/opts', source: pluginSource('opts', patch) });
+    const { errors } = await loadConnectors({ dirs: [nodeModules] });
+    expect(errors[0]?.message).toContain('streams.accounts.options: must be a zod 4 schema');
+    expect(errors[0]?.message).toContain('writers.accounts.object:');
   });
 });

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isRegistryError, type RegistryError } from './errors.js';
 import { loadConnectors } from './load.js';
 import { createRegistry } from './registry.js';
-import { createTempRoot, pluginSource, type TempRoot } from './test-plugins.js';
+import { createTempRoot, DESTINATION_PATCH, pluginSource, type TempRoot } from './test-plugins.js';
 
 let tmp: TempRoot;
 beforeEach(async () => {
@@ -54,7 +54,11 @@ describe('createRegistry', () => {
       description: 'A third-party connector',
       packageName: '@acme/alpha',
       streams: ['accounts'],
-      writers: [{ name: 'accounts', mode: 'upsert', batchSize: 50 }],
+      streamDetails: [{ name: 'accounts', description: null, object: 'accounts', optionsSchema: null }],
+      writers: [
+        { name: 'accounts', mode: 'upsert', batchSize: 50, description: null, object: null, optionsSchema: null },
+      ],
+      destination: null,
     });
     const settings = description.settingsSchema as {
       properties: Record<string, { title?: string; default?: unknown }>;
@@ -81,5 +85,46 @@ describe('createRegistry', () => {
     expect(() => createRegistry([alpha!, copy])).toThrow(
       "connector id 'alpha' is declared by both @acme/alpha and @acme/copy",
     );
+  });
+
+  it('describes stream and writer details and the event destination with JSON Schemas', async () => {
+    await tmp.write({
+      dir: 'node_modules/@acme/dest',
+      name: '@acme/dest',
+      source: pluginSource('dest', DESTINATION_PATCH),
+    });
+    const { registry } = await load();
+    const description = registry.describe('dest');
+    expect(description.streamDetails).toEqual([
+      {
+        name: 'accounts',
+        description: 'Accounts, oldest change first',
+        object: 'Account',
+        optionsSchema: expect.objectContaining({ properties: { since: { type: 'string', title: 'Since' } } }),
+      },
+    ]);
+    expect(description.writers).toEqual([
+      {
+        name: 'accounts',
+        mode: 'upsert',
+        batchSize: 50,
+        description: 'Upsert accounts by domain',
+        object: null,
+        // Input side: the defaulted `object` is optional in the form.
+        optionsSchema: expect.objectContaining({ properties: { object: { type: 'string', default: 'Account' } } }),
+      },
+    ]);
+    expect(description.destination).toEqual({
+      title: 'Acme events',
+      description: 'Tracks and identifies',
+      messageTypes: ['identify', 'track'],
+      merge: true,
+      settingsSchema: expect.objectContaining({
+        type: 'object',
+        properties: { eventPrefix: { type: 'string', default: 'app.', title: 'Event prefix' } },
+      }),
+    });
+    expect((description.writers[0]?.optionsSchema as { required?: string[] } | undefined)?.required).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(description))).toEqual(description);
   });
 });

@@ -1,4 +1,4 @@
-import type { WriterDefinition } from '@synchub/core';
+import type { MessageType, WriterDefinition } from '@synchub/core';
 import { type JsonSchema, toJsonSchema } from './definition.js';
 import { RegistryError } from './errors.js';
 import type { LoadedConnector, LoadResult } from './load.js';
@@ -13,8 +13,40 @@ export interface ConnectorDescription {
   /** JSON Schema (input side: defaulted fields optional) the dashboard renders the settings form from. */
   settingsSchema: JsonSchema;
   secretsSchema: JsonSchema;
+  /** Stream names (kept for older clients); `streamDetails` describes each. */
   streams: string[];
-  writers: { name: string; mode: WriterDefinition<unknown, unknown>['mode']; batchSize: number }[];
+  streamDetails: StreamDescription[];
+  writers: WriterDescription[];
+  /** The event destination the connector offers (its kind is the connector's id), or null. */
+  destination: DestinationDescription | null;
+}
+
+export interface StreamDescription {
+  name: string;
+  description: string | null;
+  /** The discovered object it reads when its options name none (the stream's name unless it says). */
+  object: string;
+  /** JSON Schema of its options, or null when it takes none. */
+  optionsSchema: JsonSchema | null;
+}
+
+export interface WriterDescription {
+  name: string;
+  mode: WriterDefinition<unknown, unknown>['mode'];
+  batchSize: number;
+  description: string | null;
+  /** The discovered object it writes when its options name none; null: its options must name one. */
+  object: string | null;
+  optionsSchema: JsonSchema | null;
+}
+
+export interface DestinationDescription {
+  title: string;
+  description: string | null;
+  messageTypes: MessageType[];
+  merge: boolean;
+  /** JSON Schema of the destination's own settings (the host adds its flush window and attempts). */
+  settingsSchema: JsonSchema;
 }
 
 export interface Registry {
@@ -72,7 +104,29 @@ export function createRegistry(loaded: Pick<LoadResult, 'connectors'> | Iterable
         settingsSchema: toJsonSchema(definition.settings),
         secretsSchema: toJsonSchema(definition.secrets),
         streams: Object.keys(definition.streams),
-        writers: Object.values(definition.writers).map(({ name, mode, batchSize }) => ({ name, mode, batchSize })),
+        streamDetails: Object.values(definition.streams).map((stream) => ({
+          name: stream.name,
+          description: stream.description ?? null,
+          object: stream.object ?? stream.name,
+          optionsSchema: stream.options ? toJsonSchema(stream.options) : null,
+        })),
+        writers: Object.values(definition.writers).map((writer) => ({
+          name: writer.name,
+          mode: writer.mode,
+          batchSize: writer.batchSize,
+          description: writer.description ?? null,
+          object: writer.object ?? null,
+          optionsSchema: writer.options ? toJsonSchema(writer.options) : null,
+        })),
+        destination: definition.destination
+          ? {
+              title: definition.destination.title,
+              description: definition.destination.description ?? null,
+              messageTypes: [...definition.destination.messageTypes],
+              merge: definition.destination.merge,
+              settingsSchema: toJsonSchema(definition.destination.settings),
+            }
+          : null,
       };
     },
   };

@@ -32,6 +32,22 @@ export default definition;
 `;
 }
 
+/** A `pluginSource` patch that gives the connector an event destination, a stream and a writer with options. */
+export const DESTINATION_PATCH = `
+definition.streams.accounts.object = 'Account';
+definition.streams.accounts.description = 'Accounts, oldest change first';
+definition.streams.accounts.options = z.object({ since: z.string().optional().meta({ title: 'Since' }) });
+definition.writers.accounts.description = 'Upsert accounts by domain';
+definition.writers.accounts.options = z.object({ object: z.string().default('Account') });
+definition.destination = {
+  title: 'Acme events',
+  description: 'Tracks and identifies',
+  settings: z.object({ eventPrefix: z.string().default('app.').meta({ title: 'Event prefix' }) }),
+  messageTypes: ['identify', 'track'],
+  merge: true,
+  map: (message) => ({ records: [{ writer: 'accounts', record: { id: message.userId } }] }),
+};`;
+
 export interface FakePackage {
   /** Folder relative to the temp root, e.g. `node_modules/@acme/foo`. */
   dir: string;

@@ -1,6 +1,7 @@
 import type { DiscoveredField, SyncRecord } from '@synchub/core';
 import { z } from 'zod';
 import type { Issue } from '../errors.js';
+import { previewPageOption, previewPages } from '../pipelines/dry-run.js';
 import { definePipelineKind } from '../pipelines/kind.js';
 import { checkFieldMap, convertValue, describeField, findField, incompatibility, noField } from './fields.js';
 import {
@@ -112,7 +113,8 @@ export const gainsightToSalesforce = definePipelineKind({
     // Companies changed since the last run; a changed field map starts over so every Account gets the new fields.
     const what = { fieldMap: s.fieldMap, identifierField: s.identifierField };
     const select = [...new Set([s.identifierField, ...s.fieldMap.map((r) => r.from)])];
-    const pages = pagesOf(run.connection, 'records', { object: COMPANY, select }, unwrapCursor(what, run.cursor));
+    const options = { object: COMPANY, select, ...previewPageOption(run) };
+    const pages = previewPages(run, pagesOf(run.connection, 'records', options, unwrapCursor(what, run.cursor)));
     for await (const page of pages) {
       const records: SyncRecord[] = [];
       for (const company of page.records) {
@@ -121,12 +123,14 @@ export const gainsightToSalesforce = definePipelineKind({
         if (typeof id !== 'string' || id.trim() === '') {
           run.count('skipped', 1, `company has no ${s.identifierField}`);
           run.note('unmatched', { Gsid: company.Gsid, Name: company.Name });
+          run.dryRun?.sample(company, null, `company has no ${s.identifierField}`);
           continue;
         }
         const record: SyncRecord = { Id: id.trim() };
         const bad = mapRecord(record, s.fieldMap, (row) =>
           convertValue(company[row.from], findField(account, row.to) ?? { type: 'string' }),
         );
+        run.dryRun?.sample(company, bad ? null : record, bad ? `fails: ${bad}` : undefined);
         if (bad) countFailure(run, 'value does not fit its Salesforce field', { id, message: bad });
         else records.push(record);
       }

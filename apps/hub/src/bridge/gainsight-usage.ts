@@ -128,6 +128,8 @@ export async function checkUsageTarget(
 export interface UsageRow {
   accountId: string;
   values: Record<string, unknown>;
+  /** The source record, as a preview shows it (the row itself when absent). */
+  source?: unknown;
 }
 
 /** Salesforce Account ids that already have a row for this date at the account level. */
@@ -190,8 +192,10 @@ export async function loadUsage(
   let pending: SyncRecord[] = [];
   for await (const page of rows) {
     for (const row of page) {
+      const before = row.source ?? row;
       if (loaded.has(row.accountId)) {
         run.count('skipped', 1, `already loaded for ${date}`);
+        run.dryRun?.sample(before, null, `already loaded for ${date}`);
         continue;
       }
       const record: SyncRecord = {
@@ -204,6 +208,7 @@ export async function loadUsage(
         if (!gsid) {
           run.count('skipped', 1, 'no Gainsight company with this SfdcAccountId');
           run.note('unmatched', { accountId: row.accountId });
+          run.dryRun?.sample(before, null, 'no Gainsight company with this SfdcAccountId');
           continue;
         }
         record[s.companyIdField] = gsid;
@@ -212,8 +217,10 @@ export async function loadUsage(
       if (problem) {
         tally.failure++;
         countFailure(run, 'value does not fit its Gainsight field', { accountId: row.accountId, message: problem });
+        run.dryRun?.sample(before, null, `fails: ${problem}`);
         continue;
       }
+      run.dryRun?.sample(before, record);
       loaded.add(row.accountId);
       pending.push(record);
       if (pending.length === USAGE_BATCH) {

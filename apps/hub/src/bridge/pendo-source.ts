@@ -1,6 +1,7 @@
 import type { FieldType } from '@synchub/core';
 import { z } from 'zod';
 import type { Issue } from '../errors.js';
+import { previewLeft, previewTake } from '../pipelines/dry-run.js';
 import type { ResolvedConnection, RunContext } from '../pipelines/kind.js';
 import type { TypedField } from './fields.js';
 import { atSave, fieldsOf, pagesOf } from './shared.js';
@@ -165,14 +166,19 @@ export interface PendoAccount {
 
 const DAY_MS = 86_400_000;
 
-/** Reads one aggregation pipeline to the end (paged by accountId), handing each row to `each`. */
+/** Reads one aggregation pipeline (paged by accountId) to the end or `max` rows, handing each row to `each`. */
 async function aggregate(
   pendo: ResolvedConnection,
   pipeline: Record<string, unknown>[],
   each: (row: Record<string, unknown>) => void,
+  max = Number.POSITIVE_INFINITY,
 ) {
-  for await (const page of pagesOf(pendo, 'aggregation', { pipeline, key: 'accountId', pageSize: 1000 })) {
+  let handed = 0;
+  const pageSize = Math.max(1, Math.min(1000, max));
+  for await (const page of pagesOf(pendo, 'aggregation', { pipeline, key: 'accountId', pageSize })) {
     for (const row of page.records) each(row);
+    handed += page.records.length;
+    if (handed >= max) return;
   }
 }
 
@@ -185,6 +191,8 @@ async function aggregate(
 export async function readPendoAccounts(run: RunContext<PendoSourceSettings>): Promise<PendoAccount[]> {
   const s = run.settings;
   const pendo = run.connection;
+  // A preview reads only the first accounts it shows (the measures' pipelines still cover every account).
+  const max = previewLeft(run);
   const accounts = new Map<string, PendoAccount>();
   const wanted = new Set(s.fieldMap.map((r) => r.from));
   const keyFromMetadata = isMetadataPath(s.pendoKey);
@@ -200,19 +208,25 @@ export async function readPendoAccounts(run: RunContext<PendoSourceSettings>): P
   if (s.source === 'aggregation' || keyFromMetadata) {
     const select: Record<string, string> = { accountId: 'accountId' };
     if (keyFromMetadata) select.matchKey = s.pendoKey;
-    await aggregate(pendo, [{ source: { accounts: null } }, { select }], (row) => {
-      if (typeof row.accountId !== 'string') return;
-      const account = entry(row.accountId);
-      if (keyFromMetadata) account.key = row.matchKey;
-      if (s.source === 'aggregation') {
-        for (const m of wanted) account.values[m] = m === 'lastVisit' || m === 'npsScore' ? null : 0;
-      }
-    });
+    await aggregate(
+      pendo,
+      [{ source: { accounts: null } }, { select }],
+      (row) => {
+        if (typeof row.accountId !== 'string') return;
+        const account = entry(row.accountId);
+        if (keyFromMetadata) account.key = row.matchKey;
+        if (s.source === 'aggregation') {
+          for (const m of wanted) account.values[m] = m === 'lastVisit' || m === 'npsScore' ? null : 0;
+        }
+      },
+      max,
+    );
   }
 
   if (s.source === 'report') {
     const known = new Set(accounts.keys());
-    for await (const page of pagesOf(pendo, 'report', { reportId: s.reportId, pageSize: 1000 })) {
+    const pageSize = Math.max(1, Math.min(1000, max));
+    for await (const page of pagesOf(pendo, 'report', { reportId: s.reportId, pageSize })) {
       for (const row of page.records) {
         const accountId = row.accountId;
         if (typeof accountId !== 'string') continue;
@@ -222,8 +236,9 @@ export async function readPendoAccounts(run: RunContext<PendoSourceSettings>): P
         if (!keyFromMetadata && s.pendoKey !== 'accountId') account.key = row[s.pendoKey];
         for (const column of wanted) account.values[column] = row[column] ?? null;
       }
+      if (accounts.size >= max) break;
     }
-    return [...accounts.values()];
+    return previewTake(run, [...accounts.values()]);
   }
 
   const first = Math.floor(run.now() / DAY_MS) * DAY_MS;
@@ -301,5 +316,5 @@ export async function readPendoAccounts(run: RunContext<PendoSourceSettings>): P
         account.values.npsScore = Math.round((1000 * (t.promoters - t.detractors)) / t.all) / 10;
     }
   }
-  return [...accounts.values()];
+  return previewTake(run, [...accounts.values()]);
 }

@@ -66,11 +66,13 @@ export const pendoToGainsightUsage = definePipelineKind({
         const key = account.key === null || account.key === undefined ? '' : String(account.key).trim();
         if (key === '') {
           run.count('skipped', 1, `no Pendo ${s.pendoKey}`);
+          run.dryRun?.sample(account, null, `no Pendo ${s.pendoKey}`);
           continue;
         }
         out.push({
           accountId: key,
           values: Object.fromEntries(s.fieldMap.map((r) => [r.to, account.values[r.from] ?? null])),
+          source: account,
         });
       }
       yield out;

@@ -127,6 +127,7 @@ async function plan(
     if (key === '') {
       run.count('skipped', 1, `no Pendo ${s.pendoKey}`);
       run.note('unmatched', { accountId: account.accountId, reason: `no ${s.pendoKey}` });
+      run.dryRun?.sample(account, null, `no Pendo ${s.pendoKey}`);
       continue;
     }
     let id: string | undefined = key;
@@ -134,6 +135,7 @@ async function plan(
       if (index.ambiguous.has(key)) {
         run.count('skipped', 1, `several Salesforce Accounts share ${s.salesforceKey}`);
         run.note('unmatched', { accountId: account.accountId, key, reason: 'ambiguous' });
+        run.dryRun?.sample(account, null, `several Salesforce Accounts share ${s.salesforceKey}`);
         continue;
       }
       id = index.ids.get(key);
@@ -141,6 +143,7 @@ async function plan(
     if (!id) {
       run.count('skipped', 1, `no Salesforce Account with ${s.salesforceKey} = Pendo ${s.pendoKey}`);
       run.note('unmatched', { accountId: account.accountId, key });
+      run.dryRun?.sample(account, null, `no Salesforce Account with ${s.salesforceKey} = Pendo ${s.pendoKey}`);
       continue;
     }
     const record: SyncRecord = { Id: id };
@@ -150,8 +153,10 @@ async function plan(
     });
     if (bad) {
       countFailure(run, 'value does not fit its Salesforce field', { accountId: account.accountId, id, message: bad });
+      run.dryRun?.sample(account, null, `fails: ${bad}`);
       continue;
     }
+    run.dryRun?.sample(account, record);
     records.push(record);
     origin.set(record, account.accountId);
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Issue } from '../errors.js';
+import { previewPageOption, previewPages } from '../pipelines/dry-run.js';
 import { definePipelineKind } from '../pipelines/kind.js';
 import { findField, noField } from './fields.js';
 import { checkUsageTarget, loadUsage, type UsageRow, usageTargetShape } from './gainsight-usage.js';
@@ -71,16 +72,18 @@ export const salesforceToGainsightUsage = definePipelineKind({
     const fields = [...new Set(s.fieldMap.map((r) => r.from))];
     async function* rows(): AsyncGenerator<UsageRow[]> {
       // Every Account, every run: a usage row per day is a snapshot, not a change feed.
-      for await (const page of pagesOf(run.connection, 'accounts', { object: 'Account', fields })) {
+      const options = { object: 'Account', fields, ...previewPageOption(run) };
+      for await (const page of previewPages(run, pagesOf(run.connection, 'accounts', options))) {
         const out: UsageRow[] = [];
         for (const record of page.records) {
           run.count('read');
           const values = Object.fromEntries(s.fieldMap.map((r) => [r.to, record[r.from] ?? null]));
           if (s.skipEmpty && Object.values(values).every((v) => v === null || v === '')) {
             run.count('skipped', 1, 'no values in the mapped Account fields');
+            run.dryRun?.sample(record, null, 'no values in the mapped Account fields');
             continue;
           }
-          out.push({ accountId: String(record.Id), values });
+          out.push({ accountId: String(record.Id), values, source: record });
         }
         yield out;
       }

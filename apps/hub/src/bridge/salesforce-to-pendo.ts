@@ -1,6 +1,7 @@
 import type { DiscoveredField, SyncRecord } from '@synchub/core';
 import { z } from 'zod';
 import type { Issue } from '../errors.js';
+import { previewPageOption, previewPages } from '../pipelines/dry-run.js';
 import { definePipelineKind } from '../pipelines/kind.js';
 import { checkFieldMap, convertValue, describeField, findField, incompatibility } from './fields.js';
 import {
@@ -111,14 +112,16 @@ export const salesforceToPendo = definePipelineKind({
     const what = { fieldMap: s.fieldMap, key: s.pendoAccountIdField };
     const fields = [...new Set([s.pendoAccountIdField, ...s.fieldMap.map((r) => r.from)])];
     const tally = { updated: 0, failed: 0, missing: 0 };
-    const options = { object: 'Account', fields };
-    for await (const page of pagesOf(run.connection, 'accounts', options, unwrapCursor(what, run.cursor))) {
+    const options = { object: 'Account', fields, ...previewPageOption(run) };
+    const pages = previewPages(run, pagesOf(run.connection, 'accounts', options, unwrapCursor(what, run.cursor)));
+    for await (const page of pages) {
       const records: SyncRecord[] = [];
       for (const account of page.records) {
         run.count('read');
         const key = account[s.pendoAccountIdField];
         if (key === null || key === undefined || String(key).trim() === '') {
           run.count('skipped', 1, `no ${s.pendoAccountIdField}`);
+          run.dryRun?.sample(account, null, `no ${s.pendoAccountIdField}`);
           continue;
         }
         const record: SyncRecord = { accountId: String(key).trim() };
@@ -128,6 +131,7 @@ export const salesforceToPendo = definePipelineKind({
           (row) => convertValue(account[row.from], findField(schema, pendoPath(row.to)) ?? { type: 'string' }),
           pendoPath,
         );
+        run.dryRun?.sample(account, bad ? null : record, bad ? `fails: ${bad}` : undefined);
         if (bad) {
           tally.failed++;
           countFailure(run, 'value does not fit its Pendo field', { accountId: record.accountId, message: bad });

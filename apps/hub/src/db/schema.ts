@@ -104,6 +104,18 @@ export interface RunsTable {
   error_json: string | null;
 }
 
+export type RunRecordStatus = 'written' | 'skipped' | 'failed';
+
+/** One record's outcome in a run (generic syncs), kept with the run. */
+export interface RunRecordsTable {
+  run_id: number;
+  seq: number;
+  record_key: string | null;
+  status: RunRecordStatus;
+  reason: string | null;
+  error_json: string | null;
+}
+
 export interface VendorCallsTable {
   /** Epoch ms of the minute's start. */
   minute: number;
@@ -272,6 +284,7 @@ export interface Database {
   vendor_calls: VendorCallsTable;
   pipelines: PipelinesTable;
   runs: RunsTable;
+  run_records: RunRecordsTable;
   sources: SourcesTable;
   destinations: DestinationsTable;
   events: EventsTable;

@@ -168,7 +168,7 @@ describe('delivery to Gainsight', () => {
       'company name is required for group',
       'user email is required for group',
       'event version mapping not provided for Unmapped Event',
-      'page calls are not sent to Gainsight (identify, group and track are)',
+      'page calls are not sent to Gainsight CS (it takes identify, group and track)',
     ]);
     expect(vendorCalls('/v1').length).toBe(0);
 

@@ -1,15 +1,28 @@
-import type { ConnectorContext, ConnectorDefinition } from '@synchub/core';
+import {
+  ConnectorError,
+  type ConnectorContext,
+  type ConnectorDefinition,
+  type DeliveryOutcome,
+  type DueEvent,
+  type EventDestinationDefinition,
+  isConnectorError,
+  outcomeOf,
+  type TrackingMessage,
+} from '@synchub/core';
 import type { ConnectionStore } from '../connections.js';
 import type { Db } from '../db/index.js';
 import { sqliteOf } from '../db/index.js';
-import type { Destinations, DestinationView } from '../destinations.js';
-import { createGainsightMapping } from '../destinations/gainsight/mapping.js';
-import type { GainsightDestinationSettings } from '../destinations/gainsight/settings.js';
-import type { Message } from '../ingest/spec.js';
+import {
+  type Destinations,
+  type DestinationView,
+  DEFAULT_FLUSH_WINDOW_MS,
+  hostSettingsOf,
+  ownSettingsOf,
+} from '../destinations.js';
 import type { HubLogger } from '../logger.js';
-import { CompanyCache, deliverToGainsight } from './gainsight.js';
-import { backoffMs, type Outcome } from './outcome.js';
 import { getOrCreate } from '../util.js';
+import { deliverMapped } from './mapped.js';
+import { backoffMs } from './outcome.js';
 
 export interface DeliveryEngineDeps {
   db: Db;
@@ -41,12 +54,18 @@ export interface CycleSummary {
 /**
  * The delivery loop: per destination, take the due events of the sources routed to it, deliver them as
  * one coalesced window, and record each event's fate. Ingest never waits for any of this.
+ *
+ * It names no vendor: a destination's kind is a connector id, and what delivery means comes from that
+ * connector's `destination` (its own `deliver`, or the host's mapped delivery over its writers).
+ * Events of a message type the destination does not take are marked delivered with nothing sent (as a
+ * destination that ignores them would answer); no note is kept.
  */
 export function createDeliveryEngine(deps: DeliveryEngineDeps) {
   const { db, logger, now } = deps;
   const sqlite = sqliteOf(db);
   const maxPerCycle = deps.maxPerCycle ?? 20_000;
-  const caches = new Map<string, CompanyCache>();
+  // Memory each destination keeps between windows (vendor id caches…); lost on restart by design.
+  const states = new Map<string, Map<string, unknown>>();
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -78,7 +97,12 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
   );
 
   const apply = sqlite.transaction(
-    (destinationId: string, outcomes: Map<number, Outcome>, attempts: Map<number, number>, maxAttempts: number) => {
+    (
+      destinationId: string,
+      outcomes: Map<number, DeliveryOutcome>,
+      attempts: Map<number, number>,
+      maxAttempts: number,
+    ) => {
       const t = now();
       const summary: CycleSummary = { destinationId, taken: outcomes.size, delivered: 0, retrying: 0, failed: 0 };
       for (const [id, o] of outcomes) {
@@ -105,13 +129,11 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
     },
   );
 
-  async function prepare(destination: DestinationView, settings: GainsightDestinationSettings) {
-    const { connector, settings: connSettings, secrets } = await deps.connections.resolve(destination.connectionId);
-    const conn = connSettings as { tenantId?: string };
-    const secret = secrets as { sharedSecret?: string };
-    const mapping = createGainsightMapping(settings, { tenantId: conn.tenantId, sharedSecret: secret.sharedSecret });
-    const ctx = deps.contextFor(destination.connectionId, connector, connSettings, controller.signal);
-    return { connector, connSettings, secrets, mapping, ctx, conn };
+  async function prepare(destination: DestinationView) {
+    const { connector, settings, secrets } = await deps.connections.resolve(destination.connectionId);
+    const definition = offeredBy(connector, destination.kind);
+    const ctx = deps.contextFor(destination.connectionId, connector, settings, controller.signal);
+    return { definition, target: { connector, settings, secrets, ctx } };
   }
 
   async function cycleFor(destination: DestinationView): Promise<CycleSummary | undefined> {
@@ -121,13 +143,10 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
       attempts: number;
     }>;
     if (rows.length === 0) return undefined;
-    const settings = destination.settings as GainsightDestinationSettings;
-    let prepared: Awaited<ReturnType<typeof prepare>>;
-    try {
-      prepared = await prepare(destination, settings);
-    } catch (error) {
-      // The destination cannot work as configured (connection gone, bad map…): the events stay queued, and
-      // each shows why, so the dashboard can tell the user instead of a silent "received".
+    // The destination cannot work as configured (connection gone, connector without a destination, a map
+    // that cannot be built…): the events stay queued, and each shows why, so the dashboard can tell the
+    // user instead of a silent "received".
+    const blocked = (error: unknown) => {
       const message = `Destination "${destination.name}" cannot deliver: ${(error as Error).message ?? error}`;
       noteConfigError.run(JSON.stringify({ code: 'config', message, at: now() }), now(), destination.id, now());
       if (lastConfigError.get(destination.id) !== message)
@@ -135,22 +154,63 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
       lastConfigError.set(destination.id, message);
       deps.onChange?.({ destinationId: destination.id, taken: 0, delivered: 0, retrying: 0, failed: 0 });
       return undefined;
+    };
+    let prepared: Awaited<ReturnType<typeof prepare>>;
+    try {
+      prepared = await prepare(destination);
+    } catch (error) {
+      return blocked(error);
+    }
+    const { definition, target } = prepared;
+    const host = hostSettingsOf(destination.settings);
+    const settings = ownSettingsOf(definition, destination.settings);
+    const events = rows.map((r) => ({ id: r.id, message: JSON.parse(r.payload_json) as TrackingMessage }));
+    const accepted = new Set<string>(definition.messageTypes);
+    const taken: DueEvent[] = events.filter((e) => accepted.has(e.message.type));
+    let outcomes: Map<number, DeliveryOutcome>;
+    try {
+      outcomes =
+        taken.length === 0
+          ? new Map()
+          : definition.deliver
+            ? await definition.deliver({ events: taken, settings, target, state: stateOf(destination.id) })
+            : await deliverMapped({ events: taken, definition, settings, target });
+    } catch (error) {
+      if (controller.signal.aborted) throw error;
+      if (isConnectorError(error) && error.code === 'config') return blocked(error);
+      // Anything else the destination threw is this window's answer: retry or fail every event in it.
+      const outcome = outcomeOf(error, now());
+      outcomes = new Map(taken.map((e) => [e.id, outcome]));
     }
     lastConfigError.delete(destination.id);
-    const { connector, connSettings, secrets, mapping, ctx, conn } = prepared;
-    const cache = getOrCreate(caches, destination.id, () => new CompanyCache());
-    const events = rows.map((r) => ({ id: r.id, message: JSON.parse(r.payload_json) as Message }));
-    const outcomes = await deliverToGainsight(
-      events,
-      mapping,
-      { connector, settings: connSettings, secrets, ctx, tenantId: conn.tenantId, topicName: settings.topicName },
-      cache,
-    );
+    // Exactly one fate per event of this window (an answer about any other id is ignored).
+    const fates = new Map<number, DeliveryOutcome>();
+    for (const e of events) {
+      fates.set(
+        e.id,
+        !accepted.has(e.message.type)
+          ? unsupported(e.message.type, definition.title, definition.messageTypes)
+          : // A destination that forgot an event must not lose it: it is tried again.
+            (outcomes.get(e.id) ?? {
+              kind: 'retry',
+              error: { code: 'unexpected', message: 'The destination gave no outcome for this event', at: now() },
+            }),
+      );
+    }
     const attempts = new Map(rows.map((r) => [r.id, r.attempts]));
-    const summary = apply(destination.id, outcomes, attempts, settings.maxAttempts);
+    const summary = apply(destination.id, fates, attempts, host.maxAttempts);
     deps.onChange?.(summary);
     return summary;
   }
+
+  /** A call type the destination does not take fails at once, saying which it takes (as RudderStack does). */
+  const unsupported = (type: string, title: string, takes: readonly string[]): DeliveryOutcome => {
+    const list = takes.length > 1 ? `${takes.slice(0, -1).join(', ')} and ${takes.at(-1)}` : (takes[0] ?? 'none');
+    return {
+      kind: 'failed',
+      error: { code: 'unsupported', message: `${type} calls are not sent to ${title} (it takes ${list})`, at: now() },
+    };
+  };
 
   /** One pass over every enabled destination; resolves with what each did. */
   async function runOnce(): Promise<CycleSummary[]> {
@@ -171,11 +231,11 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
 
   const intervalOf = async () => {
     const list = await deps.destinations.list();
-    const windows = list
-      .filter((d) => d.enabled)
-      .map((d) => (d.settings as GainsightDestinationSettings).flushWindowMs);
-    return windows.length ? Math.min(...windows) : 2000;
+    const windows = list.filter((d) => d.enabled).map((d) => hostSettingsOf(d.settings).flushWindowMs);
+    return windows.length ? Math.min(...windows) : DEFAULT_FLUSH_WINDOW_MS;
   };
+
+  const stateOf = (destinationId: string) => getOrCreate(states, destinationId, () => new Map<string, unknown>());
 
   const schedule = (ms: number) => {
     if (stopped) return;
@@ -219,3 +279,12 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
 }
 
 export type DeliveryEngine = ReturnType<typeof createDeliveryEngine>;
+
+/** The event destination a destination's connection offers, checked against the destination's kind. */
+function offeredBy(connector: ConnectorDefinition, kind: string): EventDestinationDefinition {
+  if (connector.id !== kind)
+    throw new ConnectorError('config', `a ${kind} destination needs a ${kind} connection, not ${connector.id}`);
+  if (!connector.destination)
+    throw new ConnectorError('config', `connector ${connector.id} offers no event destination`);
+  return connector.destination as EventDestinationDefinition;
+}

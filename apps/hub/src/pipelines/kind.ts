@@ -1,6 +1,7 @@
 import type { ConnectorContext, ConnectorDefinition } from '@synchub/core';
 import type { z } from 'zod';
 import type { Db } from '../db/index.js';
+import type { RunRecordStatus } from '../db/schema.js';
 import type { Issue } from '../errors.js';
 
 /** A connection ready for connector calls: definition, settings, decrypted secrets and a context. */
@@ -41,6 +42,13 @@ export interface RunContext<S> {
   note(key: string, item: unknown): void;
   /** Replace a whole detail entry (e.g. a summary computed at the end). */
   detail(key: string, value: unknown): void;
+  /**
+   * Keep one record's outcome with the run (`GET /api/runs/:id/records`): its key (the value it is
+   * matched on, when it has one), what became of it, why, and the vendor's answer for a failure.
+   * Buffered and stored in batches; everything recorded before a `commit` is stored with it.
+   * Absent in a dry run and for hosts that keep no per-record outcomes.
+   */
+  record?(key: string | null, status: RunRecordStatus, reason?: string, error?: unknown): void;
   db: Db;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): void;
   signal: AbortSignal;
@@ -53,6 +61,8 @@ export interface RunContext<S> {
    */
   dryRun?: DryRun | undefined;
 }
+
+export type { RunRecordStatus };
 
 /** What a preview collects from a kind (see RunContext.dryRun). */
 export interface DryRun {

@@ -1,6 +1,6 @@
 import { isConnectorError } from '@synchub/core';
 import type { Db } from '../db/index.js';
-import type { RunsTable, RunStatus } from '../db/schema.js';
+import type { RunRecordStatus, RunRecordsTable, RunsTable, RunStatus } from '../db/schema.js';
 import { HubError } from '../errors.js';
 import type { HubLogger } from '../logger.js';
 import { emptyCounts, type PipelineKind, type ResolvedConnection, type RunCounts } from './kind.js';
@@ -79,6 +79,7 @@ export function createRunner(deps: {
     const counts = emptyCounts();
     const details: Record<string, unknown> = {};
     let cursor = pipeline.cursor;
+    const records = createRecordBuffer(db, runId);
     const save = () =>
       db
         .updateTable('runs')
@@ -104,6 +105,8 @@ export function createRunner(deps: {
         connectionOf: args.connectionOf,
         cursor: pipeline.cursor,
         async commit(next) {
+          // The outcomes of the records up to this cursor are stored before the cursor moves past them.
+          await records.flush();
           cursor = next;
           await db.updateTable('pipelines').set({ cursor: next }).where('id', '=', pipeline.id).execute();
           await save();
@@ -120,11 +123,13 @@ export function createRunner(deps: {
         detail(key, value) {
           details[key] = value;
         },
+        record: records.add,
         db,
         log: (level, message, data) => logger[level](message, { pipelineId: pipeline.id, runId, ...data }),
         signal: controller.signal,
         now,
       });
+      await records.flush();
       await finish(runId, pipeline, 'completed', {
         counts_json: JSON.stringify(counts),
         details_json: JSON.stringify(details),
@@ -143,6 +148,12 @@ export function createRunner(deps: {
           ? { code: 'gated', message: error.message }
           : { code: 'internal', message: (error as Error)?.message ?? String(error) };
       if (stored.code === 'internal') logger.error('Pipeline run failed', { pipelineId: pipeline.id, runId, error });
+      // What the run did record before it failed stays with it; a broken insert must not hide the run's error.
+      await records
+        .flush()
+        .catch((flushError) =>
+          logger.error('Could not store run records', { pipelineId: pipeline.id, runId, error: flushError }),
+        );
       await finish(runId, pipeline, 'failed', {
         counts_json: JSON.stringify(counts),
         details_json: JSON.stringify(details),
@@ -214,3 +225,63 @@ export function createRunner(deps: {
 }
 
 export type Runner = ReturnType<typeof createRunner>;
+
+/** Rows per INSERT of run records: few statements, well under SQLite's bound-parameter limit. */
+const RECORD_CHUNK = 200;
+/** Buffered outcomes that start a background write before the next commit. */
+const RECORD_FLUSH_AT = 1000;
+
+/**
+ * Per-record outcomes of one run, buffered and inserted in multi-row statements (a record is one array
+ * push, not a transaction). `flush` stores everything added so far; a background write started when the
+ * buffer filled is awaited (and its error surfaced) by the next flush.
+ */
+function createRecordBuffer(db: Db, runId: number) {
+  let seq = 0;
+  let pending: RunRecordsTable[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  // Kept until the next flush rethrows it (a background write's rejection must never go unhandled).
+  let failure: { error: unknown } | undefined;
+  const write = (rows: RunRecordsTable[]) => {
+    writing = writing
+      .then(async () => {
+        for (let i = 0; i < rows.length; i += RECORD_CHUNK) {
+          await db
+            .insertInto('run_records')
+            .values(rows.slice(i, i + RECORD_CHUNK))
+            .execute();
+        }
+      })
+      .catch((error: unknown) => {
+        failure ??= { error };
+      });
+  };
+  const take = () => {
+    const rows = pending;
+    pending = [];
+    return rows;
+  };
+  return {
+    add(key: string | null, status: RunRecordStatus, reason?: string, error?: unknown): void {
+      seq += 1;
+      pending.push({
+        run_id: runId,
+        seq,
+        record_key: key,
+        status,
+        reason: reason ?? null,
+        error_json: error === undefined ? null : JSON.stringify(error),
+      });
+      if (pending.length >= RECORD_FLUSH_AT) write(take());
+    },
+    async flush(): Promise<void> {
+      if (pending.length > 0) write(take());
+      await writing;
+      if (failure) {
+        const { error } = failure;
+        failure = undefined;
+        throw error;
+      }
+    },
+  };
+}

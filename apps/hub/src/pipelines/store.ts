@@ -83,7 +83,8 @@ export function createPipelineStore(deps: {
     if (!parsed.success) issues.push(...zodIssues(parsed.error, 'settings'));
     const connector = await deps.connectorOf(connectionId);
     if (connector === undefined) issues.push({ path: 'connectionId', message: 'unknown connection' });
-    else if (connector !== kind.connectorId) {
+    // `*`: a vendor-neutral kind (the generic sync) whose own connection may be of any connector.
+    else if (kind.connectorId !== '*' && connector !== kind.connectorId) {
       issues.push({
         path: 'connectionId',
         message: `${kind.title} needs a ${kind.connectorId} connection, not ${connector}`,
@@ -108,6 +109,12 @@ export function createPipelineStore(deps: {
     },
     async get(id: string) {
       return pipelineView(await row(id));
+    },
+    /** The checks `create` makes (name aside), saving nothing: a preview of unsaved settings. */
+    async check(input: PipelineInput) {
+      const kind = kindOf(input.kind);
+      const schedule = input.schedule ?? kind.defaultSchedule;
+      return { kind, settings: await validate(kind, input.connectionId, input.settings ?? {}, schedule) };
     },
     async create(input: PipelineInput) {
       const kind = kindOf(input.kind);
@@ -162,6 +169,10 @@ export function createPipelineStore(deps: {
     async remove(id: string) {
       const result = await db.deleteFrom('pipelines').where('id', '=', id).executeTakeFirst();
       if (result.numDeletedRows === 0n) throw new HubError('not_found', `No pipeline with id ${id}`);
+      await db
+        .deleteFrom('run_records')
+        .where('run_id', 'in', db.selectFrom('runs').select('id').where('pipeline_id', '=', id))
+        .execute();
       await db.deleteFrom('runs').where('pipeline_id', '=', id).execute();
     },
   };

@@ -1,4 +1,5 @@
 import type { AccountsTable } from '../db/schema.js';
+import { previewPages, previewPageSize } from '../pipelines/dry-run.js';
 import { definePipelineKind } from '../pipelines/kind.js';
 import { SCHEDULE_PRESETS } from '../pipelines/schedule.js';
 import { ACCOUNTS_KIND, gsidFieldsWanted } from './common.js';
@@ -111,10 +112,16 @@ export const accountsKind = definePipelineKind({
     }
     run.detail('fields', fields);
     const store = pullStore(run.db);
-    const options = { object: 'Account', fields, ...(settings.pageSize ? { pageSize: settings.pageSize } : {}) };
-    for await (const page of readStream(run.connection, 'accounts', options, saved?.stream ?? null)) {
+    const pageSize = previewPageSize(run, settings.pageSize);
+    const options = { object: 'Account', fields, ...(pageSize ? { pageSize } : {}) };
+    const pages = previewPages(run, readStream(run.connection, 'accounts', options, saved?.stream ?? null));
+    for await (const page of pages) {
       const at = run.now();
       const rows = page.records.map((r) => toAccount(run.connection.id, r, settings.fields, at));
+      if (run.dryRun) {
+        // The row without raw_json: that is the record itself, shown as `before`.
+        for (const [i, { raw_json: _raw, ...row }] of rows.entries()) run.dryRun.sample(page.records[i], row);
+      }
       run.count('read', page.records.length);
       run.count('written', rows.length);
       await store.page(run, JSON.stringify({ stream: page.cursor, fields }), (s) => {

@@ -1,4 +1,5 @@
 import type { ActivitiesTable } from '../db/schema.js';
+import { previewPages, previewPageSize } from '../pipelines/dry-run.js';
 import { definePipelineKind } from '../pipelines/kind.js';
 import { SCHEDULE_PRESETS } from '../pipelines/schedule.js';
 import { matchSetup } from './common.js';
@@ -55,20 +56,22 @@ export const activityKind = definePipelineKind({
     const connectionId = run.connection.id;
     const types = categoryLookup(settings.categoryMap);
     const store = pullStore(run.db);
-    // Mapping changes (one-click additions included) apply to activities stored before.
-    store.write((s) => {
-      for (const [category, type] of types) s.remapCategory.run(type, connectionId, category, type);
-    });
+    // Mapping changes (one-click additions included) apply to activities stored before (not in a preview).
+    if (!run.dryRun) {
+      store.write((s) => {
+        for (const [category, type] of types) s.remapCategory.run(type, connectionId, category, type);
+      });
+    }
     const matcher = createMatcher(run.db, await matchSetup(run.db, connectionId, settings.gsidField));
     const cursorField = activityCursorField(settings.object);
     const select = [
       ...new Set(['Gsid', cursorField, settings.companyField, settings.categoryField, ...CONTENT_FIELDS]),
     ];
-    const options = { object: settings.object, select, cursorField, pageSize: settings.pageSize };
+    const options = { object: settings.object, select, cursorField, pageSize: previewPageSize(run, settings.pageSize) };
     const unmapped = new Map<string, number>();
     const seen = new Map<string, number>();
     run.detail('unmappedCategories', []);
-    for await (const page of readAhead(readRecords(run.connection, options, run.cursor))) {
+    for await (const page of readAhead(previewPages(run, readRecords(run.connection, options, run.cursor)))) {
       const at = run.now();
       const rows: ActivitiesTable[] = [];
       for (const record of page.records) {
@@ -98,6 +101,7 @@ export const activityKind = definePipelineKind({
           modified_at: isoDate(record[cursorField]),
           synced_at: at,
         });
+        run.dryRun?.sample(record, rows.at(-1));
       }
       run.count('read', page.records.length);
       run.count('written', rows.length);

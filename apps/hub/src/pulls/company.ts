@@ -1,4 +1,5 @@
 import type { GainsightCompaniesTable } from '../db/schema.js';
+import { previewPages, previewPageSize } from '../pipelines/dry-run.js';
 import { definePipelineKind, type PipelineKindArgs } from '../pipelines/kind.js';
 import { SCHEDULE_PRESETS } from '../pipelines/schedule.js';
 import { gateReason, matchSetup } from './common.js';
@@ -41,9 +42,9 @@ export const companyKind = definePipelineKind({
     const store = pullStore(run.db);
     const select = [...new Set(['Gsid', 'ModifiedDate', 'Name', ...settings.fields])];
     if (settings.matchBySfdcAccountId && !select.includes(SFDC_ACCOUNT_ID)) select.push(SFDC_ACCOUNT_ID);
-    const options = { object: 'company', select, pageSize: settings.pageSize };
+    const options = { object: 'company', select, pageSize: previewPageSize(run, settings.pageSize) };
     const matchedBy: Record<string, number> = {};
-    for await (const page of readAhead(readRecords(run.connection, options, run.cursor))) {
+    for await (const page of readAhead(previewPages(run, readRecords(run.connection, options, run.cursor)))) {
       const at = run.now();
       const rows: GainsightCompaniesTable[] = [];
       for (const record of page.records) {
@@ -68,6 +69,7 @@ export const companyKind = definePipelineKind({
           fields_json: JSON.stringify(Object.fromEntries(settings.fields.map((f) => [f, record[f] ?? null]))),
           synced_at: at,
         });
+        run.dryRun?.sample(record, rows.at(-1));
       }
       run.count('read', page.records.length);
       run.count('written', rows.length);

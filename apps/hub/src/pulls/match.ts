@@ -1,4 +1,5 @@
 import { type Db, sqliteOf } from '../db/index.js';
+import type { DryRun } from '../pipelines/kind.js';
 import type { MatchSetup } from './common.js';
 
 /**
@@ -101,13 +102,21 @@ export function createMatcher(db: Db, setup: MatchSetup) {
 
 export type Matcher = ReturnType<typeof createMatcher>;
 
-/** How a pull reports a record it could not match: counted by reason, listed (up to 100) with its ids. */
+/**
+ * How a pull reports a record it could not match: counted by reason, listed (up to 100) with its ids;
+ * a preview shows it as not stored, with the reason.
+ */
 export function reportUnmatched(
-  run: { count(kind: 'skipped', n: number, reason: string): void; note(key: string, item: unknown): void },
+  run: {
+    count(kind: 'skipped', n: number, reason: string): void;
+    note(key: string, item: unknown): void;
+    dryRun?: DryRun | undefined;
+  },
   match: { reason: string },
   record: Record<string, unknown>,
   extra: Record<string, unknown> = {},
 ): void {
   run.count('skipped', 1, match.reason);
   run.note('unmatched', { gsid: record.Gsid ?? null, ...extra, reason: match.reason });
+  run.dryRun?.sample(record, null, match.reason);
 }

@@ -157,8 +157,12 @@ export function pullStore(db: Db) {
   const { sqlite, statements } = entry;
   return {
     statements,
-    /** Run `write` and save the cursor in one transaction, then tell the runner (counts, run row). */
+    /**
+     * Run `write` and save the cursor in one transaction, then tell the runner (counts, run row). A dry
+     * run (preview) stores nothing and moves no cursor.
+     */
     async page(run: RunContext<unknown>, cursor: string | null, write: (s: PullStatements) => void): Promise<void> {
+      if (run.dryRun) return;
       sqlite.transaction(() => {
         write(statements);
         statements.cursor.run(cursor, run.pipelineId);

@@ -1,6 +1,7 @@
 import { ConnectorError, type DiscoveredObject, isConnectorError } from '@synchub/core';
 import type { SurveyResponsesTable } from '../db/schema.js';
 import type { Issue } from '../errors.js';
+import { previewPages, previewPageSize } from '../pipelines/dry-run.js';
 import { definePipelineKind, type RunContext } from '../pipelines/kind.js';
 import { SCHEDULE_PRESETS } from '../pipelines/schedule.js';
 import { matchSetup } from './common.js';
@@ -69,7 +70,7 @@ async function pullObject(
   const custom = settings.registerCustomFields
     ? (described.fields ?? []).filter((f) => !SYSTEM_FIELDS.has(f.name) && !mapped.has(f.name))
     : [];
-  if (custom.length > 0) {
+  if (custom.length > 0 && !run.dryRun) {
     const at = run.now();
     store.write((s) => {
       for (const f of custom) s.customField.run(connectionId, row.object, f.name, f.label ?? null, f.type, at);
@@ -77,14 +78,14 @@ async function pullObject(
   }
   const where = settings.where ?? lookbackWhere(mapping.respondedAt ?? 'CreatedDate', settings.lookbackDays, run.now());
   const select = [...new Set(['Gsid', 'ModifiedDate', ...mapped, ...custom.map((f) => f.name)])];
-  const options = { object: row.object, select, where, pageSize: settings.responseLimit };
+  const options = { object: row.object, select, where, pageSize: previewPageSize(run, settings.responseLimit) };
   const get = (record: Record<string, unknown>, key: keyof SurveyFieldMappings) => {
     const field = mapping[key];
     return field ? record[field] : undefined;
   };
   let read = 0;
   let written = 0;
-  for await (const page of readRecords(run.connection, options, cursors[row.object] ?? null)) {
+  for await (const page of previewPages(run, readRecords(run.connection, options, cursors[row.object] ?? null))) {
     const at = run.now();
     const rows: SurveyResponsesTable[] = [];
     for (const record of page.records) {
@@ -121,6 +122,7 @@ async function pullObject(
             : null,
         synced_at: at,
       });
+      run.dryRun?.sample(record, rows.at(-1));
     }
     read += page.records.length;
     written += rows.length;

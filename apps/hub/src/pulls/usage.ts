@@ -1,3 +1,4 @@
+import { previewPages, previewPageSize } from '../pipelines/dry-run.js';
 import { definePipelineKind } from '../pipelines/kind.js';
 import { SCHEDULE_PRESETS } from '../pipelines/schedule.js';
 import { matchSetup } from './common.js';
@@ -111,8 +112,9 @@ export const usageKind = definePipelineKind({
     const matcher = createMatcher(run.db, await matchSetup(run.db, run.connection.id, settings.gsidField));
     const ids = { pipelineId: run.pipelineId, connectionId: run.connection.id, product: settings.productName };
     // From the beginning, totals are rebuilt: drop what earlier reads added up.
-    if (run.cursor === null && a.enabled) pages.write((s) => s.clearUsage.run(run.pipelineId));
-    const options = { object: settings.object, select: fieldsRead(settings), pageSize: settings.pageSize };
+    if (run.cursor === null && a.enabled && !run.dryRun) pages.write((s) => s.clearUsage.run(run.pipelineId));
+    const pageSize = previewPageSize(run, settings.pageSize);
+    const options = { object: settings.object, select: fieldsRead(settings), pageSize };
     const skip = (reason: string, record: Record<string, unknown>) => reportUnmatched(run, { reason }, record, {});
     // Pages fold into one bounded map, stored with the cursor of the last page folded in (one transaction)
     // when it holds MAX_GROUPS groups, every FLUSH_MS, and at the end: a crash resumes after what was stored.
@@ -138,7 +140,7 @@ export const usageKind = definePipelineKind({
       }
       return g;
     };
-    for await (const page of readAhead(readRecords(run.connection, options, run.cursor))) {
+    for await (const page of readAhead(previewPages(run, readRecords(run.connection, options, run.cursor)))) {
       let used = 0;
       for (const record of page.records) {
         const period = settings.periodField ? periodOf(record[settings.periodField]) : '';
@@ -165,21 +167,39 @@ export const usageKind = definePipelineKind({
             );
             g.value += value;
             g.rows++;
+            const secondary: Record<string, number> = {};
             for (const f of a.extraValueFields) {
               const extra = num(record[f]);
               if (extra !== null) g.secondary[f] = (g.secondary[f] ?? 0) + extra;
+              if (extra !== null) secondary[f] = extra;
             }
             used++;
+            run.dryRun?.sample(
+              record,
+              {
+                account_id: g.accountId,
+                product: ids.product,
+                metric,
+                dimension: g.dimension,
+                period,
+                value,
+                secondary,
+              },
+              'added to the stored total of this account, metric, dimension and period',
+            );
           }
         } else {
+          const metrics: Record<string, number> = {};
           for (const f of settings.valueFields) {
             const value = num(record[f]);
             if (value === null) continue;
             const g = group(match.accountId, f, '', period);
             g.value = value;
             g.rows = 1;
+            metrics[f] = value;
           }
           used++;
+          run.dryRun?.sample(record, { account_id: match.accountId, product: ids.product, period, metrics });
         }
       }
       run.count('read', page.records.length);

@@ -1,6 +1,7 @@
 import { ConnectorError, isConnectorError, type SyncRecord } from '@synchub/core';
 import { z } from 'zod';
 import type { Issue } from '../errors.js';
+import { previewPageOption, previewPages } from '../pipelines/dry-run.js';
 import { definePipelineKind, type ResolvedConnection, type RunContext } from '../pipelines/kind.js';
 
 const fieldName = (title: string, description: string, value: string) =>
@@ -233,13 +234,17 @@ export const responsesToGainsight = definePipelineKind({
     const cursors = (run.cursor ? JSON.parse(run.cursor) : {}) as Record<string, string | null>;
     const known = new Set<string>();
     for (const surveyId of settings.surveyIds) {
-      const pages = stream.read({
-        settings: connection.settings,
-        secrets: connection.secrets,
-        ctx: connection.ctx,
-        cursor: cursors[surveyId] ?? null,
-        options: { surveyId, ...(settings.startDate ? { startDate: settings.startDate } : {}) },
-      });
+      const options = { surveyId, ...(settings.startDate ? { startDate: settings.startDate } : {}) };
+      const pages = previewPages(
+        run,
+        stream.read({
+          settings: connection.settings,
+          secrets: connection.secrets,
+          ctx: connection.ctx,
+          cursor: cursors[surveyId] ?? null,
+          options: { ...options, ...previewPageOption(run) },
+        }),
+      );
       for await (const page of pages) {
         run.count('read', page.records.length);
         const mapped = page.records.map((record) => ({ record, result: mapResponse(record, settings) }));
@@ -251,10 +256,12 @@ export const responsesToGainsight = definePipelineKind({
         for (const { record, result } of mapped) {
           if (result.ok && known.has(result.gsid)) {
             rows.push({ responseId: record.responseId, row: result.row });
+            run.dryRun?.sample(record, result.row);
             continue;
           }
           const reason = result.ok ? REASONS.unmatched : result.reason;
           run.count('skipped', 1, reason);
+          run.dryRun?.sample(record, null, reason);
           if (reason === REASONS.unmatched || reason === REASONS.noGsid) {
             run.note('unmatched', { surveyId, responseId: record.responseId, gsid: result.gsid ?? null, reason });
           }

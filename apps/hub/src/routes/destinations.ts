@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Audit } from '../audit.js';
-import { destinationKindSchema, type Destinations } from '../destinations.js';
+import type { Destinations } from '../destinations.js';
 import { json } from '../validate.js';
 
 const name = z.string().trim().min(1, 'required').max(100, 'at most 100 characters');
 const createBody = z.strictObject({
   name,
-  kind: destinationKindSchema,
+  // Checked against the registry by the store: the kinds are whatever loaded connectors offer.
+  kind: z.string().trim().min(1, 'required'),
   connectionId: z.string().min(1, 'required'),
   settings: z.record(z.string(), z.unknown()).default({}),
   enabled: z.boolean().optional(),
@@ -23,6 +24,8 @@ export function destinationRoutes(deps: { destinations: Destinations; audit: Aud
   const { destinations, audit } = deps;
   const app = new Hono();
   app.get('/', async (c) => c.json({ destinations: await destinations.list() }));
+  // Before `/:id`: the kinds on offer, each with the JSON Schema its settings form is rendered from.
+  app.get('/kinds', (c) => c.json({ kinds: destinations.kinds() }));
   app.post('/', json(createBody), async (c) => {
     const destination = await destinations.create(c.req.valid('json'));
     await audit.record('destination.create', destination.id, { name: destination.name, kind: destination.kind });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Audit } from '../audit.js';
 import { HubError } from '../errors.js';
 import type { PipelineKind } from '../pipelines/kind.js';
+import { PREVIEW_DEFAULT_LIMIT, PREVIEW_MAX_LIMIT, type Previewer } from '../pipelines/preview.js';
 import { type RunView, runView, type Runner } from '../pipelines/runner.js';
 import { SCHEDULE_PRESETS } from '../pipelines/schedule.js';
 import type { PipelineStore } from '../pipelines/store.js';
@@ -26,6 +27,14 @@ const patchBody = z.strictObject({
   schedule: z.string().trim().min(1).optional(),
   resetCursor: z.boolean().optional(),
 });
+const previewLimit = z
+  .number()
+  .int()
+  .min(1)
+  .max(PREVIEW_MAX_LIMIT, `at most ${PREVIEW_MAX_LIMIT}`)
+  .default(PREVIEW_DEFAULT_LIMIT);
+const previewBody = z.strictObject({ limit: previewLimit });
+const previewNewBody = createBody.extend({ limit: previewLimit });
 const listQuery = z.strictObject({ connectionId: z.string().min(1).optional() });
 const runsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(20) });
 const runAllBody = z.strictObject({ connectionId: z.string().min(1, 'required') });
@@ -37,6 +46,7 @@ export interface PipelineRoutesDeps {
   kinds: PipelineKind[];
   audit: Audit;
   describeKind(kind: PipelineKind): unknown;
+  preview: Previewer;
 }
 
 export function pipelineRoutes(deps: PipelineRoutesDeps) {
@@ -69,6 +79,12 @@ export function pipelineRoutes(deps: PipelineRoutesDeps) {
     const pipeline = await pipelines.create(c.req.valid('json'));
     await audit.record('pipeline.create', pipeline.id, { name: pipeline.name, kind: pipeline.kind });
     return c.json({ pipeline: await withStatus(pipeline) }, 201);
+  });
+
+  /** Dry run of unsaved settings (the create body plus `limit`): nothing is saved, written or sent. */
+  app.post('/preview', json(previewNewBody), async (c) => {
+    const { limit, ...input } = c.req.valid('json');
+    return c.json({ preview: await deps.preview.unsaved(input, limit) });
   });
 
   /** Run every enabled pipeline of a connection; one failing does not stop the others. */
@@ -110,6 +126,11 @@ export function pipelineRoutes(deps: PipelineRoutesDeps) {
     return c.json({ runId }, 202);
   });
 
+  /** Dry run of a saved pipeline from its cursor: its cursor, runs and data stay as they are. */
+  app.post('/:id/preview', json(previewBody), async (c) =>
+    c.json({ preview: await deps.preview.saved(c.req.param('id'), c.req.valid('json').limit) }),
+  );
+
   app.get('/:id/runs', query(runsQuery), async (c) => {
     await pipelines.get(c.req.param('id'));
     const rows = await db
@@ -125,18 +146,51 @@ export function pipelineRoutes(deps: PipelineRoutesDeps) {
   return app;
 }
 
+const recordsQuery = z.strictObject({
+  status: z.enum(['written', 'skipped', 'failed'], { error: 'one of written, skipped, failed' }).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
 export function runRoutes(db: Db) {
   const app = new Hono();
-  app.get('/:id', async (c) => {
-    const id = Number(c.req.param('id'));
+  const runId = (raw: string) => {
+    const id = Number(raw);
     if (!Number.isInteger(id) || id <= 0) {
       throw new HubError('invalid_input', 'Run id must be a positive integer', {
         issues: [{ path: 'id', message: 'not an id' }],
       });
     }
+    return id;
+  };
+  app.get('/:id', async (c) => {
+    const id = runId(c.req.param('id'));
     const r = await db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
     if (!r) throw new HubError('not_found', `No run with id ${id}`);
     return c.json({ run: runView(r as RunsTable & { id: number }) });
+  });
+  /** Per-record outcomes of a run (generic syncs), in the order they were handled. */
+  app.get('/:id/records', query(recordsQuery), async (c) => {
+    const id = runId(c.req.param('id'));
+    const { status, limit, offset } = c.req.valid('query');
+    if (!(await db.selectFrom('runs').select('id').where('id', '=', id).executeTakeFirst())) {
+      throw new HubError('not_found', `No run with id ${id}`);
+    }
+    let rows = db.selectFrom('run_records').where('run_id', '=', id);
+    if (status) rows = rows.where('status', '=', status);
+    const [page, total] = await Promise.all([
+      rows.selectAll().orderBy('seq').limit(limit).offset(offset).execute(),
+      rows.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return c.json({
+      records: page.map((r) => ({
+        key: r.record_key,
+        status: r.status,
+        reason: r.reason,
+        error: r.error_json === null ? null : JSON.parse(r.error_json),
+      })),
+      total: Number(total.n),
+    });
   });
   return app;
 }

@@ -158,7 +158,16 @@ interface CallOptions {
   /** Send the access key (everything but the Events Framework). */
   accessKey?: boolean;
   context: string;
+  /** The call changes data at Gainsight: a dry run records it and answers `dryRunAnswer` instead. */
+  write?: boolean;
+  dryRunAnswer?: unknown;
 }
+
+/** What a dry run answers an insert or update: Gainsight's success envelope, one placeholder Gsid per record. */
+const dryRunWriteAnswer = (count: number) => ({
+  result: true,
+  data: { count, records: Array.from({ length: count }, (_, i) => ({ Gsid: `dry-run-${i + 1}` })) },
+});
 
 export function createGainsightClient(args: {
   settings: GainsightSettings;
@@ -171,10 +180,19 @@ export function createGainsightClient(args: {
 
   /** One sync call: spend the limiter, send, unwrap the envelope. Returns the full JSON body. */
   async function call(method: string, path: string, options: CallOptions): Promise<Record<string, unknown>> {
-    await ctx.acquire?.('sync');
+    const recorded = options.write === true && ctx.dryRun !== undefined;
+    // A write a dry run only records costs no call: it must not spend the vendor's budget either.
+    if (!recorded) await ctx.acquire?.('sync');
     const headers: Record<string, string> = { ...options.headers };
     if (options.accessKey !== false) headers.Accesskey = secrets.accessKey;
-    const answer = await httpRequest(ctx, { method, url: `${baseUrl}${path}`, headers, body: options.body });
+    const answer = await httpRequest(ctx, {
+      method,
+      url: `${baseUrl}${path}`,
+      headers,
+      body: options.body,
+      write: options.write,
+      dryRunAnswer: options.dryRunAnswer,
+    });
     const ok = answer.status >= 200 && answer.status < 300;
     if (!ok || (isRecord(answer.body) && answer.body.result === false)) {
       const context =
@@ -258,14 +276,16 @@ export function createGainsightClient(args: {
     async insertCompanies(records) {
       checkBatch(records, 'Inserting companies');
       const context = 'Inserting Gainsight companies';
-      return writeData(await call('POST', '/v1/data/objects/Company', { body: { records }, context }));
+      const write = { write: true, dryRunAnswer: dryRunWriteAnswer(records.length) };
+      return writeData(await call('POST', '/v1/data/objects/Company', { body: { records }, context, ...write }));
     },
 
     async insertRecords(object, records) {
       checkBatch(records, `Inserting ${object} records`);
       const context = `Inserting Gainsight ${object} records`;
       const path = `/v1/data/objects/${encodeURIComponent(object)}`;
-      return writeData(await call('POST', path, { body: { records }, context }));
+      const write = { write: true, dryRunAnswer: dryRunWriteAnswer(records.length) };
+      return writeData(await call('POST', path, { body: { records }, context, ...write }));
     },
 
     async updateCompanies(records, keys) {
@@ -278,14 +298,20 @@ export function createGainsightClient(args: {
       }
       const context = 'Updating Gainsight companies';
       const path = `/v1/data/objects/Company?keys=${keys.map(encodeURIComponent).join(',')}`;
-      return writeData(await call('PUT', path, { body: { records }, context }));
+      const write = { write: true, dryRunAnswer: dryRunWriteAnswer(records.length) };
+      return writeData(await call('PUT', path, { body: { records }, context, ...write }));
     },
 
     async upsertPerson(person) {
       if (typeof person.Email !== 'string' || person.Email.trim() === '') {
         throw new ConnectorError('invalid_request', 'A Gainsight person needs an Email (it is the upsert key)');
       }
-      const body = await call('PUT', '/v1.0/api/people', { body: person, context: 'Upserting a Gainsight person' });
+      const body = await call('PUT', '/v1.0/api/people', {
+        body: person,
+        context: 'Upserting a Gainsight person',
+        write: true,
+        dryRunAnswer: { result: true, data: { ...person, Gsid: 'dry-run-1' } },
+      });
       return isRecord(body.data) ? body.data : {};
     },
 
@@ -310,6 +336,8 @@ export function createGainsightClient(args: {
         headers: sent,
         accessKey: false,
         context: `Publishing Gainsight event ${headers.eventName} ${headers.eventVersion}`,
+        write: true,
+        dryRunAnswer: { result: true, data: { eventId: 'dry-run-1' } },
       });
       const eventId = isRecord(body.data) ? body.data.eventId : undefined;
       if (typeof eventId !== 'string') {

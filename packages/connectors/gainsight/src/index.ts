@@ -4,12 +4,16 @@ import {
   type DiscoveredField,
   type DiscoveredObject,
   defineConnector,
+  defineDestination,
   type FieldType,
   HOUR,
   MINUTE,
 } from '@synchub/core';
 import { createGainsightClient, type GainsightFieldInfo } from './client.js';
-import { secretsSchema, settingsSchema, tenantKey } from './settings.js';
+import { companyCacheOf, deliverToGainsight } from './destination/deliver.js';
+import { createGainsightMapping } from './destination/mapping.js';
+import { gainsightDestinationSchema } from './destination/settings.js';
+import { type GainsightSecrets, type GainsightSettings, secretsSchema, settingsSchema, tenantKey } from './settings.js';
 import { streams } from './streams.js';
 import { writers } from './writers.js';
 
@@ -106,6 +110,33 @@ const gainsight = defineConnector({
     defaultBucket: 'sync',
     key: tenantKey,
   },
+
+  /**
+   * The Gainsight event destination (RudderStack's, with fewer calls): identify → Person upsert, group →
+   * Company upsert by Name plus the person's association, track → Events Framework publish. It needs
+   * `deliver`, not `map`: a group is a company lookup, then a company write, then a person write carrying
+   * the company's Gsid, in that order.
+   */
+  destination: defineDestination<typeof gainsightDestinationSchema, GainsightSettings, GainsightSecrets>({
+    title: 'Gainsight CS',
+    description:
+      'identify → Person upsert (by email); group → Company upsert (by Name) with the person associated; track → Events Framework publish.',
+    settings: gainsightDestinationSchema,
+    // page, screen and alias fail at the host with a reason the dashboard shows, as RudderStack's does.
+    messageTypes: ['identify', 'group', 'track'],
+    merge: true,
+    defaultFlushWindowMs: 2000,
+    async deliver({ events, settings, target, state }) {
+      // Built per window: a mapping that cannot be built throws ConnectorError 'config', and the host
+      // keeps the window queued with that reason on each event.
+      const mapping = createGainsightMapping(settings, {
+        tenantId: target.settings.tenantId,
+        sharedSecret: target.secrets.sharedSecret,
+      });
+      const cache = companyCacheOf(state);
+      return deliverToGainsight(events, mapping, { ...target, topicName: settings.topicName }, cache);
+    },
+  }),
 });
 
 export default gainsight;
@@ -123,4 +154,12 @@ export type {
 } from './client.js';
 export { secretsSchema, settingsSchema, type GainsightSecrets, type GainsightSettings } from './settings.js';
 export { defaultCursorField, recordsOptionsSchema, type RecordsOptions } from './streams.js';
+export {
+  CompanyCache,
+  companyCacheOf,
+  deliverToGainsight,
+  type GainsightTarget,
+} from './destination/deliver.js';
+export { createGainsightMapping, type GainsightMapping, type MappedCall } from './destination/mapping.js';
+export { gainsightDestinationSchema, type GainsightDestinationSettings } from './destination/settings.js';
 export { companyUpdateOptionsSchema, eventPublishOptionsSchema, objectInsertOptionsSchema } from './writers.js';

@@ -238,6 +238,7 @@ async function* readRecords(args: StreamReadArgs<GainsightSettings, GainsightSec
 export const streams: Record<string, StreamDefinition<GainsightSettings, GainsightSecrets>> = {
   records: {
     name: 'records',
+    options: recordsOptionsSchema,
     description:
       'Any Gainsight object through the query API, incrementally by its change date (ModifiedDate; LastModifiedDate for activity_timeline).',
     read: readRecords,

@@ -51,10 +51,30 @@ describe('gainsight writers against the simulator', () => {
     expect(shape).toEqual({
       company_insert: ['insert', 50, 'sync'],
       company_update: ['update', 50, 'sync'],
+      company_upsert: ['upsert', 50, 'sync'],
       object_insert: ['insert', 50, 'sync'],
       person_upsert: ['upsert', 1, 'sync'],
       event_publish: ['publish', 1, 'sync'],
     });
+  });
+
+  it('company_upsert looks names up once, inserts the new and updates the known, in input order', async () => {
+    const [known] = sim.state.rows('company');
+    const results = await write('company_upsert', [
+      { Name: 'Upsert New 1', Employees: 7 },
+      { Name: known?.Name, Employees: 4242 },
+      { Name: '', Employees: 1 },
+      { Name: 'Upsert New 2', Employees: 8 },
+    ]);
+    expect(results.map((r) => r.ok)).toEqual([true, true, false, true]);
+    expect(failed(results[2])?.message).toBe('No value for the upsert key Name');
+    // One lookup (POST query), one insert (POST) of both new names, one update (PUT ?keys=Name).
+    expect(sim.control.requests.map((r) => r.method)).toEqual(['POST', 'POST', 'PUT']);
+    expect(sim.control.requests[2]).toMatchObject({ query: { keys: 'Name' } });
+    const rows = sim.state.rows('company');
+    expect(rows.filter((r) => String(r.Name).startsWith('Upsert New')).map((r) => r.Employees)).toEqual([7, 8]);
+    expect(rows.find((r) => r.Name === known?.Name)?.Employees).toBe(4242);
+    expect(rows.filter((r) => r.Name === known?.Name)).toHaveLength(1);
   });
 
   it('company_insert writes 50 records in one call and answers their Gsids in order', async () => {
@@ -133,7 +153,7 @@ describe('gainsight writers against the simulator', () => {
       { Name: a?.Name, Employees: 5 },
       { Name: 'No Such Company', Employees: 6 },
     ]);
-    expect(failed(results[1])).toMatchObject({ vendorCode: 'GSOBJ_1005' });
+    expect(failed(results[1])).toMatchObject({ code: 'not_found', vendorCode: 'GSOBJ_1005' });
     expect(failed(results[0])?.message).toMatch(/^Not written/);
     expect(a?.Employees).not.toBe(5);
   });

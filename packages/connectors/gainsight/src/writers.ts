@@ -123,6 +123,9 @@ function describeFieldErrors(errors: FieldError[]): string {
     .join('; ');
 }
 
+/** Gainsight's field error for an update key that matched no record. */
+const NO_MATCH = 'GSOBJ_1005';
+
 /**
  * Gainsight fails a whole insert/update call when one record is invalid: every record fails, the
  * records the vendor named carry their own field errors, the others say they were refused with them.
@@ -135,7 +138,8 @@ export function refusedBatch(error: ConnectorError, records: SyncRecord[]): Writ
     if (mine.length > 0) {
       const first = mine[0]?.errorCode;
       const failure: WriteError = {
-        code: error.code,
+        // An update whose keys match no record is "not found", so a host can tell it from bad data.
+        code: mine.every((e) => e.errorCode === NO_MATCH) ? 'not_found' : error.code,
         message: `Gainsight refused this record: ${describeFieldErrors(mine)}`,
         vendorCode: typeof first === 'string' ? first : error.vendorCode,
         body: { errors: mine },
@@ -179,6 +183,7 @@ async function writeBatch(records: SyncRecord[], send: () => Promise<GainsightWr
 const companyInsert: Writer = {
   name: 'company_insert',
   description: `Insert Company records (up to ${MAX_WRITE_RECORDS} per call; one invalid record fails the call).`,
+  object: 'Company',
   mode: 'insert',
   batchSize: MAX_WRITE_RECORDS,
   bucket: 'sync',
@@ -191,6 +196,7 @@ const companyInsert: Writer = {
 
 const objectInsert: Writer = {
   name: 'object_insert',
+  options: objectInsertOptionsSchema,
   description: `Insert records into any writable object (the \`object\` option), up to ${MAX_WRITE_RECORDS} per call; one invalid record fails the call.`,
   mode: 'insert',
   batchSize: MAX_WRITE_RECORDS,
@@ -208,6 +214,8 @@ const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === '
 const companyUpdate: Writer = {
   name: 'company_update',
   description: `Update Company records matched by up to ${MAX_UPDATE_KEYS} key fields (default Name).`,
+  object: 'Company',
+  options: companyUpdateOptionsSchema,
   mode: 'update',
   batchSize: MAX_WRITE_RECORDS,
   bucket: 'sync',
@@ -231,8 +239,55 @@ const companyUpdate: Writer = {
   },
 };
 
+/**
+ * Gainsight has no Company upsert: look the batch's names up in one query, then insert the new ones
+ * and update the known ones (up to three calls per batch: the lookup, one insert, one update).
+ */
+const companyUpsert: Writer = {
+  name: 'company_upsert',
+  description: `Upsert Company records by Name: one lookup, then one insert and one update call per ${MAX_WRITE_RECORDS} records.`,
+  object: 'Company',
+  mode: 'upsert',
+  batchSize: MAX_WRITE_RECORDS,
+  bucket: 'sync',
+  async write({ settings, secrets, ctx, records }: Args) {
+    refuseOverBatch(records, MAX_WRITE_RECORDS, 'company_upsert');
+    const results: (WriteResult | undefined)[] = records.map((record) =>
+      isBlank(record.Name)
+        ? { ok: false, error: { code: 'invalid_request', message: 'No value for the upsert key Name' } }
+        : undefined,
+    );
+    const named = records.filter((_, i) => results[i] === undefined);
+    if (named.length === 0) return results as WriteResult[];
+    const client = createGainsightClient({ settings, secrets, ctx });
+    const names = [...new Set(named.map((r) => String(r.Name)))];
+    const found = await client.query('Company', {
+      select: ['Gsid', 'Name'],
+      where: { conditions: [{ name: 'Name', alias: 'A', value: names, operator: 'IN' }], expression: 'A' },
+      limit: names.length + 1,
+      offset: 0,
+    });
+    const existing = new Set(found.map((r) => String(r.Name)));
+    const indexes = (known: boolean) =>
+      records.flatMap((r, i) => (results[i] === undefined && existing.has(String(r.Name)) === known ? [i] : []));
+    for (const [known, send] of [
+      [false, (batch: SyncRecord[]) => client.insertCompanies(batch)],
+      [true, (batch: SyncRecord[]) => client.updateCompanies(batch, ['Name'])],
+    ] as const) {
+      const at = indexes(known);
+      const batch = at.map((i) => records[i] as SyncRecord);
+      const sent = await writeBatch(batch, () => send(batch));
+      at.forEach((i, n) => {
+        results[i] = sent[n];
+      });
+    }
+    return results as WriteResult[];
+  },
+};
+
 const personUpsert: Writer = {
   name: 'person_upsert',
+  object: 'Person',
   description: 'Upsert one Person keyed by Email, optionally linked to companies with companies: [{Company_ID}].',
   mode: 'upsert',
   batchSize: 1,
@@ -256,6 +311,7 @@ const personUpsert: Writer = {
 
 const eventPublish: Writer = {
   name: 'event_publish',
+  options: eventPublishOptionsSchema,
   description: 'Publish one event (the record is its body) to the Events Framework.',
   mode: 'publish',
   batchSize: 1,
@@ -285,6 +341,7 @@ const eventPublish: Writer = {
 export const writers: Record<string, Writer> = {
   company_insert: companyInsert,
   company_update: companyUpdate,
+  company_upsert: companyUpsert,
   object_insert: objectInsert,
   person_upsert: personUpsert,
   event_publish: eventPublish,

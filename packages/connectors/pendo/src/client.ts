@@ -80,13 +80,22 @@ export function createPendoClient(settings: PendoSettings, secrets: PendoSecrets
   const base = baseUrlOf(settings);
   const key = secrets.integrationKey;
 
-  async function call(what: string, method: string, path: string, body?: unknown): Promise<HttpAnswer> {
-    await ctx.acquire?.('api');
+  /** `write`: the call changes data in Pendo; a dry run records it and answers `write.dryRunAnswer`. */
+  async function call(
+    what: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    write?: { dryRunAnswer: unknown },
+  ): Promise<HttpAnswer> {
+    // A write a dry run only records costs no call: it must not spend the key's budget either.
+    if (!(write && ctx.dryRun)) await ctx.acquire?.('api');
     const answer = await httpRequest(ctx, {
       method,
       url: `${base}${path}`,
       headers: { 'x-pendo-integration-key': key },
       body,
+      ...(write ? { write: true, dryRunAnswer: write.dryRunAnswer } : {}),
     });
     if (answer.status < 200 || answer.status >= 300) throw failure(answer, ctx.now(), what, settings.region, key);
     return answer;
@@ -122,7 +131,9 @@ export function createPendoClient(settings: PendoSettings, secrets: PendoSecrets
     },
 
     async writeAccountValues(rows) {
-      const answer = await call('write account metadata', 'POST', '/api/v1/metadata/account/custom/value', rows);
+      const answer = await call('write account metadata', 'POST', '/api/v1/metadata/account/custom/value', rows, {
+        dryRunAnswer: { total: rows.length, updated: rows.length, failed: 0, missing: [] },
+      });
       const b = answer.body;
       if (!isObject(b) || typeof b.total !== 'number' || typeof b.updated !== 'number') {
         throw unexpected('the metadata write', answer);

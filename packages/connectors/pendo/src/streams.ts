@@ -93,6 +93,7 @@ function keysOf(rows: PendoRow[], key: string): Key[] {
  */
 const aggregation: StreamDefinition<PendoSettings, PendoSecrets> = {
   name: 'aggregation',
+  options: aggregationOptionsSchema,
   description: 'Rows of an aggregation pipeline (accounts, visitors, usage events), paged by a unique key.',
   async *read({ settings, secrets, ctx, cursor, options }) {
     const opts = parseOptions(aggregationOptionsSchema, options, 'aggregation');
@@ -135,6 +136,7 @@ const aggregation: StreamDefinition<PendoSettings, PendoSecrets> = {
  */
 const report: StreamDefinition<PendoSettings, PendoSecrets> = {
   name: 'report',
+  options: reportOptionsSchema,
   description: 'Rows of a saved Pendo report (one per account, one column per measure).',
   async *read({ settings, secrets, ctx, cursor, options }) {
     const opts = parseOptions(reportOptionsSchema, options, 'report');

@@ -50,6 +50,7 @@ function judge(sent: PreparedRow[], summary: PendoWriteSummary): WriteResult[] {
  */
 const accountMetadata: WriterDefinition<PendoSettings, PendoSecrets> = {
   name: 'account_metadata',
+  object: 'account',
   description: 'Set custom account metadata fields (the fields must already exist in Pendo).',
   mode: 'update',
   batchSize: ACCOUNT_METADATA_BATCH,

@@ -91,14 +91,22 @@ export function createQualtricsClient(
   async function send(
     what: string,
     url: string,
-    init: { method?: string; body?: unknown; headers?: Record<string, string> },
+    init: {
+      method?: string;
+      body?: unknown;
+      headers?: Record<string, string>;
+      /** The call changes something at Qualtrics (fires a workflow): a dry run records it and answers this. */
+      write?: { dryRunAnswer: unknown };
+    },
   ) {
-    await ctx.acquire?.('api');
+    // A write a dry run only records costs no call: it must not spend the brand's budget either.
+    if (!(init.write && ctx.dryRun)) await ctx.acquire?.('api');
     const answer = await httpRequest(ctx, {
       method: init.method ?? 'GET',
       url,
       headers: init.headers ?? { 'x-api-token': token },
       body: init.body,
+      ...(init.write ? { write: true, dryRunAnswer: init.write.dryRunAnswer } : {}),
     });
     if (answer.status < 200 || answer.status >= 300) throw failure(answer, ctx.now(), what, where, token);
     return answer;
@@ -202,21 +210,33 @@ export function createQualtricsClient(
       if (settings.username) {
         headers.authorization = `Basic ${Buffer.from(`${settings.username}:${token}`, 'utf8').toString('base64')}`;
       } else headers['x-api-token'] = token;
-      const answer = await send('trigger the workflow', url, { method: 'POST', body, headers });
+      const dryRunAnswer = {
+        result: { eventId: 'dry-run' },
+        meta: { httpStatus: '202 - Accepted', requestId: 'dry-run' },
+      };
+      const answer = await send('trigger the workflow', url, {
+        method: 'POST',
+        // The object, not `body`: the same JSON on the wire, and a dry run shows it structured.
+        body: payload,
+        headers,
+        write: { dryRunAnswer },
+      });
+      // A dry run's recorded call answers 200: it stands for the 202 Qualtrics would send.
+      const status = ctx.dryRun ? 202 : answer.status;
       // 202 with {result:{eventId}, meta:{requestId}}; tolerate the ids at the top level too.
       const b = isObject(answer.body) ? answer.body : {};
       const result = isObject(b.result) ? b.result : {};
       const meta = isObject(b.meta) ? b.meta : {};
       const eventId = result.eventId ?? b.eventId;
       const requestId = meta.requestId ?? b.requestId;
-      if (answer.status !== 202 || typeof eventId !== 'string' || typeof requestId !== 'string') {
+      if (status !== 202 || typeof eventId !== 'string' || typeof requestId !== 'string') {
         throw new ConnectorError(
           'unexpected',
-          `Qualtrics answered the trigger with ${answer.status} but not 202 with eventId and requestId`,
-          { status: answer.status, body: answer.body },
+          `Qualtrics answered the trigger with ${status} but not 202 with eventId and requestId`,
+          { status, body: answer.body },
         );
       }
-      return { status: answer.status, eventId, requestId };
+      return { status, eventId, requestId };
     },
   };
 }

@@ -133,6 +133,7 @@ function flatten(surveyId: string, response: QualtricsExportedResponse, recorded
  */
 const responses: StreamDefinition<QualtricsSettings, QualtricsSecrets> = {
   name: 'responses',
+  options: responsesOptionsSchema,
   description: 'Responses of one survey (values, embedded data, NPS groups), newest last, incremental.',
   async *read({ settings, secrets, ctx, cursor, options }) {
     const opts = parseOptions(options);

@@ -34,6 +34,7 @@ export type TriggerOptions = z.output<typeof triggerOptionsSchema>;
  */
 const triggerEvent: WriterDefinition<QualtricsSettings, QualtricsSecrets> = {
   name: 'trigger_event',
+  options: triggerOptionsSchema,
   description: 'Trigger a Qualtrics workflow through its JSON-event URL, one event per record.',
   mode: 'publish',
   batchSize: 1,

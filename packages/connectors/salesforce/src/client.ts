@@ -271,22 +271,28 @@ export function createSalesforceClient(
     }
   }
 
-  /** One data call: spends the api bucket, logs in on demand, re-logs in once on 401. */
+  /**
+   * One data call: spends the api bucket, logs in on demand, re-logs in once on 401. A `write` changes
+   * records: in a dry run it is recorded and answered `write.dryRunAnswer` (the login still goes out).
+   */
   async function call(
     method: string,
     path: string,
     what: string,
     body?: unknown,
     headers: Record<string, string> = {},
+    write?: { dryRunAnswer: unknown },
   ): Promise<HttpAnswer> {
     let current = await login();
     for (let attempt = 0; ; attempt++) {
-      await ctx.acquire?.('api');
+      // A write a dry run only records costs no call: it must not spend the org's budget either.
+      if (!(write && ctx.dryRun)) await ctx.acquire?.('api');
       const answer = await httpRequest(ctx, {
         method,
         url: new URL(path, current.instanceUrl).toString(),
         headers: { ...headers, authorization: `Bearer ${current.accessToken}` },
         body,
+        ...(write ? { write: true, dryRunAnswer: write.dryRunAnswer } : {}),
       });
       readLimitInfo(answer.headers);
       if (answer.status === 401 && attempt === 0) {
@@ -352,7 +358,8 @@ export function createSalesforceClient(
 
     async updateRecord(sobject, id, fields) {
       const path = `${base}/sobjects/${encodeURIComponent(sobject)}/${encodeURIComponent(id)}`;
-      await call('PATCH', path, `update ${sobject} ${id}`, fields);
+      // Salesforce answers a record update 204 with no body.
+      await call('PATCH', path, `update ${sobject} ${id}`, fields, {}, { dryRunAnswer: null });
     },
 
     async compositeUpdate(records, allOrNone) {
@@ -363,7 +370,14 @@ export function createSalesforceClient(
           `Salesforce updates at most ${COMPOSITE_LIMIT} records per call (got ${records.length})`,
         );
       }
-      const answer = await call('PATCH', `${base}/composite/sobjects`, 'composite update', { allOrNone, records });
+      const answer = await call(
+        'PATCH',
+        `${base}/composite/sobjects`,
+        'composite update',
+        { allOrNone, records },
+        {},
+        { dryRunAnswer: records.map((r) => ({ id: r.id, success: true, errors: [] })) },
+      );
       const results = answer.body;
       if (!Array.isArray(results) || results.length !== records.length || !results.every(isObject)) {
         throw unexpected('a composite update', answer);

@@ -151,6 +151,8 @@ export function createObjectStream(
   return {
     name,
     description,
+    object: 'Account',
+    options: objectStreamOptions,
     async *read({ settings, secrets, ctx, cursor, options }): AsyncGenerator<RecordPage> {
       const opts = parseOptions(name, options);
       let mark = parseCursor(name, cursor);

@@ -73,6 +73,8 @@ export function createUpdateWriter(
   return {
     name,
     description,
+    object: 'Account',
+    options: updateWriterOptions,
     mode: 'update',
     batchSize: COMPOSITE_LIMIT,
     bucket: 'api',

@@ -5,6 +5,7 @@ import { pipelines } from './0003-pipelines.js';
 import { customerStore } from './0004-customer-store.js';
 import { metrics } from './0005-metrics.js';
 import { qualtrics } from './0006-qualtrics.js';
+import { runRecords } from './0007-run-records.js';
 
 /**
  * Migrations run in order of their names. Never edit a released migration: add a new file and a line
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004_customer_store': customerStore,
   '0005_metrics': metrics,
   '0006_qualtrics': qualtrics,
+  '0007_run_records': runRecords,
 };

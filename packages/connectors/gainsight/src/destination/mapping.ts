@@ -1,5 +1,4 @@
-import { createMapper, type FieldRule } from '@synchub/core';
-import type { Message } from '../../ingest/spec.js';
+import { createMapper, type FieldRule, type TrackingMessage } from '@synchub/core';
 import type { GainsightDestinationSettings } from './settings.js';
 
 /** What one ingested call becomes for Gainsight, or why it cannot be sent. */
@@ -70,7 +69,7 @@ const str = (v: unknown): string | undefined =>
   typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : undefined;
 
 export interface GainsightMapping {
-  map(message: Message): MappedCall;
+  map(message: TrackingMessage): MappedCall;
 }
 
 /** Built once per destination configuration; mapping a call is then pure and fast. */
@@ -133,8 +132,10 @@ export function createGainsightMapping(
             return error('tenantId is required for track: set the Tenant ID on the Gainsight connection');
           if (!settings.topicName)
             return error('topicName is required for track: set the Events topic on the destination');
-          const row = versions.get(message.event);
-          if (!row) return error(`event version mapping not provided for ${message.event}`);
+          // Ingest refuses a track without an event name; `?? ''` only satisfies the wider core type.
+          const event = message.event ?? '';
+          const row = versions.get(event);
+          if (!row) return error(`event version mapping not provided for ${event}`);
           const externalIds = Array.isArray(message.context?.externalId)
             ? (message.context.externalId as unknown[])
             : [];
@@ -144,7 +145,7 @@ export function createGainsightMapping(
           );
           return {
             kind: 'track',
-            eventName: row.eventName ?? message.event,
+            eventName: row.eventName ?? event,
             version: row.version,
             contractId: str(fromCall?.id) ?? settings.contractId,
             body: message.properties ?? {},

@@ -1,24 +1,24 @@
-import type { ConnectorContext, ConnectorDefinition, SyncRecord, WriteResult } from '@synchub/core';
-import type { GainsightMapping, MappedCall } from '../destinations/gainsight/mapping.js';
-import type { Message } from '../ingest/spec.js';
-import { combine, DELIVERED, type Outcome, outcomeOf } from './outcome.js';
-import { getOrCreate } from '../util.js';
+import {
+  combineOutcomes,
+  DELIVERED,
+  type DeliveryOutcome,
+  type DestinationTarget,
+  type DueEvent,
+  outcomeOf,
+  type SyncRecord,
+  type WriteResult,
+  type WriterDefinition,
+} from '@synchub/core';
+import type { GainsightSecrets, GainsightSettings } from '../settings.js';
+import type { GainsightMapping, MappedCall } from './mapping.js';
 
-export interface DueEvent {
-  id: number;
-  message: Message;
-}
-
-export interface GainsightTarget {
-  connector: ConnectorDefinition;
-  settings: unknown;
-  secrets: unknown;
-  ctx: ConnectorContext;
-  tenantId: string | undefined;
+export type GainsightTarget = DestinationTarget<GainsightSettings, GainsightSecrets> & {
   topicName: string | undefined;
-}
+};
 
-/** Company Name → Gsid, shared across cycles of one destination (bounded). */
+type Writer = WriterDefinition<GainsightSettings, GainsightSecrets>;
+
+/** Company Name → Gsid, shared across windows of one destination (bounded). */
 export class CompanyCache {
   private readonly map = new Map<string, string>();
   constructor(private readonly max = 50_000) {}
@@ -31,7 +31,27 @@ export class CompanyCache {
   }
 }
 
+const COMPANY_CACHE = 'companies';
+
+/** The destination's company cache, kept in the memory the host holds per destination. */
+export function companyCacheOf(state: Map<string, unknown>): CompanyCache {
+  const found = state.get(COMPANY_CACHE);
+  if (found instanceof CompanyCache) return found;
+  const cache = new CompanyCache();
+  state.set(COMPANY_CACHE, cache);
+  return cache;
+}
+
 const LOOKUP_CHUNK = 500;
+
+function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
+}
 
 /**
  * Deliver one window of events to Gainsight with as few calls as the vendor allows:
@@ -44,9 +64,9 @@ export async function deliverToGainsight(
   mapping: GainsightMapping,
   target: GainsightTarget,
   cache: CompanyCache,
-): Promise<Map<number, Outcome>> {
+): Promise<Map<number, DeliveryOutcome>> {
   const now = () => target.ctx.now();
-  const outcomes = new Map<number, Outcome>();
+  const outcomes = new Map<number, DeliveryOutcome>();
   const persons = new Map<string, { fields: SyncRecord; companies: Set<string>; events: number[] }>();
   const companies = new Map<string, { fields: SyncRecord; events: number[] }>();
   const tracks: Array<{ id: number; call: Extract<MappedCall, { kind: 'track' }> }> = [];
@@ -88,12 +108,12 @@ export async function deliverToGainsight(
     }
   }
 
-  const companyOutcome = new Map<string, Outcome>();
+  const companyOutcome = new Map<string, DeliveryOutcome>();
   if (companies.size > 0) await writeCompanies(companies, target, cache, companyOutcome);
 
   // One upsert per person, carrying every company they were grouped with in this window.
-  const personOutcome = new Map<string, Outcome>();
-  const personWriter = target.connector.writers.person_upsert;
+  const personOutcome = new Map<string, DeliveryOutcome>();
+  const personWriter = target.connector.writers.person_upsert as Writer | undefined;
   for (const [key, p] of persons) {
     const ok = [...p.companies].filter((n) => companyOutcome.get(n)?.kind === 'delivered' && cache.get(n));
     const onlyGroups = p.events.every((id) => groupOf.has(id));
@@ -105,13 +125,13 @@ export async function deliverToGainsight(
 
   for (const { id, call } of tracks) {
     const outcome = await writeOne(
-      target.connector.writers.event_publish,
+      target.connector.writers.event_publish as Writer | undefined,
       call.body,
       {
         eventName: call.eventName,
         eventVersion: call.version,
         topicName: target.topicName,
-        tenantId: target.tenantId,
+        tenantId: target.settings.tenantId,
         ...(call.contractId ? { contractId: call.contractId } : {}),
       },
       target,
@@ -124,32 +144,38 @@ export async function deliverToGainsight(
       if (outcomes.has(id)) continue;
       const group = groupOf.get(id);
       const person = personOutcome.get(key) ?? DELIVERED;
-      outcomes.set(id, group ? combine(companyOutcome.get(group.name) ?? DELIVERED, person) : person);
+      outcomes.set(id, group ? combineOutcomes(companyOutcome.get(group.name) ?? DELIVERED, person) : person);
     }
   }
   return outcomes;
 }
 
 async function writeOne(
-  writer: ConnectorDefinition['writers'][string] | undefined,
+  writer: Writer | undefined,
   record: SyncRecord,
   options: Record<string, unknown>,
   target: GainsightTarget,
-): Promise<Outcome> {
+): Promise<DeliveryOutcome> {
   if (!writer)
     return {
       kind: 'failed',
       error: { code: 'config', message: 'The Gainsight connector has no such writer', at: target.ctx.now() },
     };
   try {
-    const [result] = await writer.write({ ...target, records: [record], options });
+    const [result] = await writer.write({
+      settings: target.settings,
+      secrets: target.secrets,
+      ctx: target.ctx,
+      records: [record],
+      options,
+    });
     return resultOutcome(result, target.ctx.now());
   } catch (error) {
     return outcomeOf(error, target.ctx.now());
   }
 }
 
-function resultOutcome(result: WriteResult | undefined, now: number): Outcome {
+function resultOutcome(result: WriteResult | undefined, now: number): DeliveryOutcome {
   if (!result)
     return { kind: 'failed', error: { code: 'unexpected', message: 'The vendor answered without a result', at: now } };
   return result.ok ? DELIVERED : outcomeOf(result.error, now);
@@ -159,7 +185,7 @@ async function writeCompanies(
   companies: Map<string, { fields: SyncRecord }>,
   target: GainsightTarget,
   cache: CompanyCache,
-  outcome: Map<string, Outcome>,
+  outcome: Map<string, DeliveryOutcome>,
 ) {
   const names = [...companies.keys()];
   const unknown = names.filter((n) => !cache.get(n));
@@ -177,8 +203,8 @@ async function writeCompanies(
   for (const n of names)
     if (!outcome.has(n) && !toInsert.includes(n) && !toUpdate.includes(n)) outcome.set(n, DELIVERED);
 
-  const insert = target.connector.writers.company_insert;
-  const update = target.connector.writers.company_update;
+  const insert = target.connector.writers.company_insert as Writer | undefined;
+  const update = target.connector.writers.company_update as Writer | undefined;
   await writeBatches(insert, toInsert, companies, {}, target, outcome, (name, id) => id && cache.set(name, id));
   await writeBatches(update, toUpdate, companies, { keys: ['Name'] }, target, outcome, () => {});
 }
@@ -187,7 +213,9 @@ async function lookup(names: string[], target: GainsightTarget, cache: CompanyCa
   const stream = target.connector.streams.records;
   if (!stream) throw new Error('The Gainsight connector has no records stream');
   const pages = stream.read({
-    ...target,
+    settings: target.settings,
+    secrets: target.secrets,
+    ctx: target.ctx,
     cursor: null,
     options: {
       object: 'Company',
@@ -207,12 +235,12 @@ async function lookup(names: string[], target: GainsightTarget, cache: CompanyCa
  * costs a few extra calls instead of taking 49 good ones down with it.
  */
 async function writeBatches(
-  writer: ConnectorDefinition['writers'][string] | undefined,
+  writer: Writer | undefined,
   names: string[],
   companies: Map<string, { fields: SyncRecord }>,
   options: Record<string, unknown>,
   target: GainsightTarget,
-  outcome: Map<string, Outcome>,
+  outcome: Map<string, DeliveryOutcome>,
   onOk: (name: string, id: string | undefined) => void,
 ) {
   if (names.length === 0) return;
@@ -228,7 +256,9 @@ async function writeBatches(
     let results: WriteResult[];
     try {
       results = await writer.write({
-        ...target,
+        settings: target.settings,
+        secrets: target.secrets,
+        ctx: target.ctx,
         records: chunk.map((n) => companies.get(n)?.fields ?? { Name: n }),
         options,
       });
