@@ -4,6 +4,7 @@ import type {
   Connector,
   Destination,
   DestinationInput,
+  DestinationKind,
   EventCounts,
   EventDetail,
   EventQuery,
@@ -120,6 +121,9 @@ export const api = {
       connectors: r.connectors,
       errors: r.errors ?? [],
     })),
+  /** One connector with its streams, writers (mode, batch size, options schema) and event destination. */
+  connector: (connectorId: string) =>
+    request<{ connector: Connector }>('GET', `/api/connectors/${id(connectorId)}`).then((r) => r.connector),
   connections: () => request<{ connections: Connection[] }>('GET', '/api/connections').then((r) => r.connections),
   connection: (id: string) =>
     request<{ connection: Connection }>('GET', `/api/connections/${encodeURIComponent(id)}`).then((r) => r.connection),
@@ -143,6 +147,8 @@ export const api = {
     request<{ writeKey: string }>('POST', `/api/sources/${id(sourceId)}/rotate-key`).then((r) => r.writeKey),
   deleteSource: (sourceId: string) => request<void>('DELETE', `/api/sources/${id(sourceId)}`),
 
+  /** Every event destination kind the installed connectors offer, with its settings schema. */
+  destinationKinds: () => request<{ kinds: DestinationKind[] }>('GET', '/api/destinations/kinds').then((r) => r.kinds),
   destinations: () => request<{ destinations: Destination[] }>('GET', '/api/destinations').then((r) => r.destinations),
   destination: (destinationId: string) =>
     request<{ destination: Destination }>('GET', `/api/destinations/${id(destinationId)}`).then((r) => r.destination),

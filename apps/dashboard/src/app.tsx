@@ -4,7 +4,6 @@ import { api, clearToken, loadToken, setUnauthorizedHandler } from './api.js';
 import { lazyPage } from './components/lazy.js';
 import { ConnectionFormPage } from './pages/connection-form.js';
 import { ConnectionsPage } from './pages/connections.js';
-import { DestinationFormPage } from './pages/destination-form.js';
 import { DestinationsPage } from './pages/destinations.js';
 import { EventsPage } from './pages/events.js';
 import { LimitsPage } from './pages/limits.js';
@@ -34,6 +33,8 @@ const GainsightPage = lazyPage(() => import('./pages/gainsight.js').then((m) => 
 const AccountsPage = lazyPage(() => import('./pages/accounts.js').then((m) => m.AccountsPage));
 const AccountPage = lazyPage(() => import('./pages/accounts.js').then((m) => m.AccountPage));
 const QualtricsPage = lazyPage(() => import('./qualtrics/qualtrics-page.js').then((m) => m.QualtricsPage));
+// The destination form renders any kind's settings schema (and Gainsight's rows): its own chunk.
+const DestinationFormPage = lazyPage(() => import('./pages/destination-form.js').then((m) => m.DestinationFormPage));
 const PipelinesPage = lazyPage(() => import('./pages/pipelines.js').then((m) => m.PipelinesPage));
 const PipelineFormPage = lazyPage(() => import('./pages/pipelines.js').then((m) => m.PipelineFormPage));
 
@@ -55,7 +56,7 @@ const ROUTES: { pattern: string; render: Render }[] = [
   { pattern: '/accounts/:id', render: (p) => <AccountPage id={p['id']!} /> },
   { pattern: '/qualtrics', render: () => <QualtricsPage /> },
   { pattern: '/pipelines', render: () => <PipelinesPage /> },
-  { pattern: '/pipelines/new', render: () => <PipelineFormPage /> },
+  { pattern: '/pipelines/new', render: (_, q) => <PipelineFormPage kind={q.get('kind') ?? undefined} /> },
   { pattern: '/pipelines/:id/edit', render: (p) => <PipelineFormPage id={p['id']} /> },
 ];
 

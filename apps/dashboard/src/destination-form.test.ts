@@ -7,9 +7,9 @@ import {
   newVersionRow,
   routeDestinationIssues,
 } from './destination-form.js';
-import type { Destination } from './types.js';
+import type { GainsightDestination } from './types.js';
 
-const existing: Destination = {
+const existing: GainsightDestination = {
   id: 'd1',
   name: 'Gainsight prod',
   kind: 'gainsight',

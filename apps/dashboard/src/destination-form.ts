@@ -1,4 +1,4 @@
-import type { Destination, DestinationInput, Issue } from './types.js';
+import type { DestinationInput, GainsightDestination, Issue } from './types.js';
 
 // The Gainsight destination form's state, what it sends, and where the hub's 400 issues land. Pure, so
 // it is unit-tested; the page only renders it.
@@ -45,7 +45,7 @@ export const newVersionRow = (event = '', eventName = '', version = ''): Version
   version,
 });
 
-export function initialForm(existing?: Destination, connectionId = ''): DestinationForm {
+export function initialForm(existing?: GainsightDestination, connectionId = ''): DestinationForm {
   const s = existing?.settings;
   return {
     name: existing?.name ?? '',

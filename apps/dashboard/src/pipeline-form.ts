@@ -1,5 +1,5 @@
 import { request } from './api.js';
-import type { Pipeline, PipelineKindInfo, Run } from './pulls-types.js';
+import type { Pipeline, PipelineKindInfo, Preview, RecordStatus, Run, RunRecord } from './pulls-types.js';
 import { type FieldSpec, fieldsFromSchema, friendlyMessage } from './schema-form.js';
 import type { JsonSchema } from './types.js';
 
@@ -141,4 +141,22 @@ export const pipelinesApi = {
   run: (id: string) => request<{ runId: number }>('POST', `/api/pipelines/${enc(id)}/run`),
   runs: (id: string) =>
     request<{ runs: RunView[] }>('GET', `/api/pipelines/${enc(id)}/runs?limit=10`).then((r) => r.runs),
+  /**
+   * A dry run: a saved pipeline by id (`body` = `{limit}`), or unsaved settings (`body` = the create body
+   * plus `limit`). Reads at most `limit` records; writes nothing, moves no cursor.
+   */
+  preview: (id: string | undefined, body: Record<string, unknown>) =>
+    request<{ preview: Preview }>(
+      'POST',
+      id ? `/api/pipelines/${enc(id)}/preview` : '/api/pipelines/preview',
+      body,
+    ).then((r) => r.preview),
+  /** Per-record outcomes of a run; `total` counts those matching the status filter. */
+  runRecords: (runId: number, q: { status?: RecordStatus | undefined; limit?: number; offset?: number } = {}) => {
+    const params = new URLSearchParams();
+    if (q.status) params.set('status', q.status);
+    params.set('limit', String(q.limit ?? 50));
+    if (q.offset) params.set('offset', String(q.offset));
+    return request<{ records: RunRecord[]; total: number }>('GET', `/api/runs/${enc(runId)}/records?${params}`);
+  },
 };

@@ -166,3 +166,41 @@ export interface AccountDetail {
   surveyResponses: SurveyResponse[];
   usage: UsageMetric[];
 }
+
+/** One record of a preview (dry run): as read, and as it would be written (null: it would be skipped). */
+export interface PreviewRecord {
+  before: Record<string, unknown>;
+  after: Record<string, unknown> | null;
+  note?: string | undefined;
+}
+
+/** A vendor request a run would send, as the preview recorded it (secrets in headers masked as ••••). */
+export interface PlannedRequest {
+  connectionId: string;
+  connectorId: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** `POST /api/pipelines/preview` and `/api/pipelines/:id/preview`: nothing is written, no cursor moves. */
+export interface Preview {
+  kind: string;
+  limit: number;
+  records: PreviewRecord[];
+  requests: PlannedRequest[];
+  counts: RunCounts;
+  error: { code: string; message: string } | null;
+}
+
+export type RecordStatus = 'written' | 'skipped' | 'failed';
+
+/** One record's outcome in a run (`GET /api/runs/:id/records`). */
+export interface RunRecord {
+  key: string | null;
+  status: RecordStatus;
+  reason: string | null;
+  /** The vendor's answer for a failed record. */
+  error: { code?: string; message?: string; vendorCode?: string; body?: unknown } | null;
+}

@@ -21,15 +21,61 @@ export interface JsonSchema {
   examples?: unknown[];
 }
 
+/** One stream of a connector, as `GET /api/connectors/:id` describes it. */
+export interface StreamDetail {
+  name: string;
+  description?: string | null;
+  /** The discovered object it reads when its options name none (`options.object` wins). */
+  object?: string | null;
+  /** JSON Schema of the stream's options; null: it takes none. */
+  optionsSchema: JsonSchema | null;
+}
+
+export type WriterMode = 'insert' | 'update' | 'upsert' | 'publish';
+
+/** One writer of a connector: how it writes (mode), how many records per vendor call, its options. */
+export interface WriterDetail {
+  name: string;
+  mode: WriterMode;
+  batchSize: number;
+  description?: string | null;
+  object?: string | null;
+  optionsSchema?: JsonSchema | null;
+}
+
+/** The event destination a connector offers (its kind is the connector's id). */
+export interface DestinationInfo {
+  title: string;
+  description?: string | null;
+  messageTypes: string[];
+  /** Whether repeated updates of one entity inside a flush window merge into one record. */
+  merge: boolean;
+  settingsSchema: JsonSchema;
+}
+
 export interface Connector {
   id: string;
   name: string;
   version: string;
-  description?: string;
+  description?: string | null;
   settingsSchema: JsonSchema;
   secretsSchema: JsonSchema;
+  /** Stream names (older hubs) — `streamDetails` has the rest. */
   streams: unknown[];
-  writers: unknown[];
+  streamDetails?: StreamDetail[];
+  writers: WriterDetail[];
+  destination?: DestinationInfo | null;
+}
+
+/** `GET /api/destinations/kinds`: one per connector that offers an event destination. */
+export interface DestinationKind {
+  kind: string;
+  connectorId: string;
+  title: string;
+  description?: string | null;
+  messageTypes: string[];
+  merge: boolean;
+  settingsSchema: JsonSchema;
 }
 
 /** A connector package the hub found but could not load. */
@@ -118,17 +164,24 @@ export interface GainsightDestinationSettings {
 export interface Destination {
   id: string;
   name: string;
-  kind: 'gainsight';
+  /** The connector offering the destination (`gainsight`, or a plugin's id). */
+  kind: string;
   connectionId: string;
-  settings: GainsightDestinationSettings;
+  /** The kind's own settings plus the host's `flushWindowMs` and `maxAttempts`. */
+  settings: Record<string, unknown>;
   enabled: boolean;
   createdAt: string;
   updatedAt: string;
 }
 
+/** A destination of kind `gainsight`, whose settings the hub stores with defaults filled in. */
+export type GainsightDestination = Destination & { settings: GainsightDestinationSettings };
+
+export const isGainsightDestination = (d: Destination): d is GainsightDestination => d.kind === 'gainsight';
+
 export interface DestinationInput {
   name: string;
-  kind: 'gainsight';
+  kind: string;
   connectionId: string;
   settings: Record<string, unknown>;
   enabled: boolean;

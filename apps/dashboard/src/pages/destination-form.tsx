@@ -5,6 +5,7 @@ import { type FormError, FormActions, FormErrorNotice, useLoadFor } from '../com
 import { LoadStatus } from '../components/load.js';
 import { RowEditor } from '../components/row-editor.js';
 import { FieldLabel } from '../components/schema-field.js';
+import { focusFirstInvalid, TextField } from '../components/text-field.js';
 import {
   buildInput,
   type DestinationForm,
@@ -15,21 +16,49 @@ import {
   type TraitRow,
   type VersionRow,
 } from '../destination-form.js';
+import { defaultKind } from '../destination-kind.js';
 import { setFlash } from '../flash.js';
 import { navigate } from '../router.js';
-import type { Connection, Destination } from '../types.js';
+import type { Connection, Destination, DestinationKind, GainsightDestination } from '../types.js';
+import { KindForm } from './destination-kind-form.js';
 
-/** Add (no id) or edit (id) a Gainsight destination: connection, custom field maps, events, delivery. */
+/**
+ * Add (no id) or edit (id) an event destination. The kinds come from the hub (every connector that offers
+ * a destination); Gainsight keeps its own form (custom field rows, event versions), any other kind's form
+ * is rendered from its settings schema.
+ */
 export function DestinationFormPage({ id }: { id?: string }) {
   const [connections, setConnections] = useState<Connection[]>([]);
+  const [kinds, setKinds] = useState<DestinationKind[]>([]);
   const [existing, setExisting] = useState<Destination | undefined>();
+  const [kindId, setKindId] = useState('');
   const load = useLoadFor(
     id,
-    () => Promise.all([api.connections(), id ? api.destination(id) : Promise.resolve(undefined)]),
-    ([list, destination]) => {
-      setConnections(list.filter((c) => c.connectorId === 'gainsight'));
+    () =>
+      Promise.all([api.connections(), api.destinationKinds(), id ? api.destination(id) : Promise.resolve(undefined)]),
+    ([list, available, destination]) => {
+      setConnections(list);
+      setKinds(available);
       setExisting(destination);
+      setKindId(destination?.kind ?? defaultKind(available, list));
     },
+  );
+  const kind = kinds.find((k) => k.kind === kindId);
+  const ofKind = connections.filter((c) => c.connectorId === (kind?.connectorId ?? kindId));
+
+  const picker = !existing && kinds.length > 1 && (
+    <div class="field">
+      <FieldLabel id="d-kind" text="Destination type" required />
+      <select id="d-kind" value={kindId} aria-required onChange={(e) => setKindId(e.currentTarget.value)}>
+        <option value="">Choose where events go…</option>
+        {kinds.map((k) => (
+          <option key={k.kind} value={k.kind}>
+            {k.title}
+          </option>
+        ))}
+      </select>
+      <p class="help">Every installed connector that can take events is listed.</p>
+    </div>
   );
 
   return (
@@ -37,18 +66,59 @@ export function DestinationFormPage({ id }: { id?: string }) {
       <p class="crumbs">
         <a href="#/destinations">← Destinations</a>
       </p>
-      <h1>{id ? `Edit ${existing?.name ?? 'destination'}` : 'Add Gainsight destination'}</h1>
-      <p class="muted">
-        Identify calls upsert Gainsight people, group calls upsert companies (and link the person), track calls are
-        published to the Events Framework.
-      </p>
+      <h1>
+        {id ? `Edit ${existing?.name ?? 'destination'}` : kind ? `Add ${kind.title} destination` : 'Add destination'}
+      </h1>
+      {kind?.kind === 'gainsight' ? (
+        <p class="muted">
+          Identify calls upsert Gainsight people, group calls upsert companies (and link the person), track calls are
+          published to the Events Framework.
+        </p>
+      ) : (
+        kind?.description && <p class="muted">{kind.description}</p>
+      )}
       <LoadStatus load={load} />
-      {load.state === 'ready' && <Form key={existing?.id ?? 'new'} connections={connections} existing={existing} />}
+      {load.state === 'ready' && kinds.length === 0 && (
+        <p class="notice warn">No installed connector offers an event destination.</p>
+      )}
+      {load.state === 'ready' && existing && !kind && (
+        <p class="notice error" role="alert">
+          This destination’s kind “{existing.kind}” is not installed any more: install its connector to edit it.
+        </p>
+      )}
+      {load.state === 'ready' && !existing && !kind && picker && <div class="card form-card">{picker}</div>}
+      {load.state === 'ready' &&
+        kind &&
+        (kind.kind === 'gainsight' ? (
+          <Form
+            key={existing?.id ?? 'new-gainsight'}
+            connections={ofKind}
+            existing={existing as GainsightDestination | undefined}
+            picker={picker}
+          />
+        ) : (
+          <KindForm
+            key={existing?.id ?? `new-${kind.kind}`}
+            kind={kind}
+            connections={ofKind}
+            existing={existing}
+            allConnections={connections}
+            picker={picker}
+          />
+        ))}
     </section>
   );
 }
 
-function Form({ connections, existing }: { connections: Connection[]; existing?: Destination | undefined }) {
+interface FormProps {
+  connections: Connection[];
+  existing?: GainsightDestination | undefined;
+  /** The destination type select, when there is a choice. */
+  picker: ComponentChildren;
+}
+
+/** The Gainsight destination: connection, custom field maps, events, delivery. */
+function Form({ connections, existing, picker }: FormProps) {
   const [form, setForm] = useState<DestinationForm>(() =>
     initialForm(existing, connections.length === 1 ? connections[0]!.id : ''),
   );
@@ -103,6 +173,7 @@ function Form({ connections, existing }: { connections: Connection[]; existing?:
   return (
     <form class="card form-card" onSubmit={submit} noValidate>
       <FormErrorNotice error={formError} />
+      {picker}
       <TextField
         id="d-name"
         label="Name"
@@ -287,52 +358,4 @@ function EventsReadiness({ connection }: { connection: Connection }) {
       fail. <a href={`#/connections/${encodeURIComponent(connection.id)}/edit`}>Edit the connection</a>.
     </p>
   );
-}
-
-interface TextFieldProps {
-  id: string;
-  label: string;
-  value: string;
-  error?: string | undefined;
-  help?: ComponentChildren;
-  required?: boolean;
-  type?: 'text' | 'number';
-  onInput: (value: string) => void;
-}
-
-function TextField({ id, label, value, error, help, required = false, type = 'text', onInput }: TextFieldProps) {
-  return (
-    <div class={`field${error ? ' invalid' : ''}`}>
-      <FieldLabel id={id} text={label} required={required} />
-      <input
-        id={id}
-        type={type}
-        value={value}
-        step={type === 'number' ? 1 : undefined}
-        autoComplete="off"
-        spellcheck={false}
-        aria-required={required || undefined}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[help ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined}
-        onInput={(e) => onInput(e.currentTarget.value)}
-      />
-      {help && (
-        <p class="help" id={`${id}-help`}>
-          {help}
-        </p>
-      )}
-      {error && (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
-
-function focusFirstInvalid(): void {
-  requestAnimationFrame(() => {
-    const el = document.querySelector<HTMLElement>('form [aria-invalid="true"]');
-    el?.focus();
-  });
 }

@@ -3,7 +3,17 @@ import { ApiError, api } from '../api.js';
 import { Confirm, ListTable, SuccessNotice } from '../components/list-page.js';
 import { LoadStatus, useLoad } from '../components/load.js';
 import { takeFlash } from '../flash.js';
-import type { Connection, Destination, Source } from '../types.js';
+import { HOST_KEYS } from '../destination-kind.js';
+import { formatDetail } from '../format.js';
+import { humanize } from '../schema-form.js';
+import {
+  type Connection,
+  type Destination,
+  type DestinationKind,
+  type GainsightDestination,
+  isGainsightDestination,
+  type Source,
+} from '../types.js';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -12,13 +22,22 @@ export function DestinationsPage() {
   const [destinations, setDestinations] = useState<Destination[]>([]);
   const [connections, setConnections] = useState<Connection[]>([]);
   const [sources, setSources] = useState<Source[]>([]);
+  const [kinds, setKinds] = useState<DestinationKind[]>([]);
   const [notice, setNotice] = useState(takeFlash);
   const { load, refresh } = useLoad(async () => {
-    const [d, c, s] = await Promise.all([api.destinations(), api.connections(), api.sources()]);
+    const [d, c, s, k] = await Promise.all([
+      api.destinations(),
+      api.connections(),
+      api.sources(),
+      // Only for the kinds' titles: the list still shows without them.
+      api.destinationKinds().catch(() => [] as DestinationKind[]),
+    ]);
     setDestinations(d);
     setConnections(c);
     setSources(s);
+    setKinds(k);
   });
+  const only = kinds.length === 1 ? kinds[0] : undefined;
 
   return (
     <section class="page">
@@ -37,10 +56,11 @@ export function DestinationsPage() {
         <div class="card empty">
           <h2>No destinations yet</h2>
           <p class="muted">
-            A Gainsight destination turns identify, group and track calls into people, companies and events.
+            A destination turns identify, group and track calls into records of a connected tool (for Gainsight: people,
+            companies and events).
           </p>
           <a class="button primary" href="#/destinations/new">
-            Add a Gainsight destination
+            {only ? `Add a ${only.title} destination` : 'Add your first destination'}
           </a>
         </div>
       )}
@@ -50,6 +70,7 @@ export function DestinationsPage() {
             <DestinationRow
               key={d.id}
               destination={d}
+              kind={kinds.find((k) => k.kind === d.kind)}
               connection={connections.find((c) => c.id === d.connectionId)}
               sources={sources.filter((s) => s.destinationId === d.id)}
               onDeleted={() => {
@@ -66,16 +87,17 @@ export function DestinationsPage() {
 
 interface RowProps {
   destination: Destination;
+  /** Undefined while the kinds load, or when the kind's connector is no longer installed. */
+  kind: DestinationKind | undefined;
   connection: Connection | undefined;
   sources: Source[];
   onDeleted: () => void;
 }
 
-function DestinationRow({ destination: d, connection, sources, onDeleted }: RowProps) {
+function DestinationRow({ destination: d, kind, connection, sources, onDeleted }: RowProps) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
-  const s = d.settings;
 
   const remove = async () => {
     setBusy(true);
@@ -94,28 +116,11 @@ function DestinationRow({ destination: d, connection, sources, onDeleted }: RowP
     <tr>
       <th scope="row" class="name-cell">
         {d.name}
-        <div class="muted small">Gainsight</div>
+        <div class="muted small">{kind?.title ?? d.kind}</div>
       </th>
       <td>{connection?.name ?? <span class="muted">Missing connection</span>}</td>
       <td class="small">
-        <ul class="plain">
-          <li>{plural(s.personFieldMap.length, 'custom person field')}</li>
-          <li>{plural(s.companyFieldMap.length, 'custom company field')}</li>
-          <li>
-            {plural(s.eventVersions.length, 'event')}
-            {s.topicName ? (
-              <>
-                {' '}
-                on topic <code>{s.topicName}</code>
-              </>
-            ) : s.eventVersions.length > 0 ? (
-              <span class="error-text"> (no topic set)</span>
-            ) : null}
-          </li>
-          <li class="muted">
-            Flush every {s.flushWindowMs} ms, up to {plural(s.maxAttempts, 'attempt')}
-          </li>
-        </ul>
+        {isGainsightDestination(d) ? <GainsightSummary d={d} /> : <SettingsSummary d={d} kind={kind} />}
       </td>
       <td class="small">
         {sources.length === 0 ? <span class="muted">None</span> : sources.map((x) => x.name).join(', ')}
@@ -152,5 +157,55 @@ function DestinationRow({ destination: d, connection, sources, onDeleted }: RowP
         )}
       </td>
     </tr>
+  );
+}
+
+function GainsightSummary({ d }: { d: GainsightDestination }) {
+  const s = d.settings;
+  return (
+    <ul class="plain">
+      <li>{plural(s.personFieldMap.length, 'custom person field')}</li>
+      <li>{plural(s.companyFieldMap.length, 'custom company field')}</li>
+      <li>
+        {plural(s.eventVersions.length, 'event')}
+        {s.topicName ? (
+          <>
+            {' '}
+            on topic <code>{s.topicName}</code>
+          </>
+        ) : s.eventVersions.length > 0 ? (
+          <span class="error-text"> (no topic set)</span>
+        ) : null}
+      </li>
+      <Delivery d={d} />
+    </ul>
+  );
+}
+
+/** Any other kind: its own settings, briefly, and the delivery settings. */
+function SettingsSummary({ d, kind }: { d: Destination; kind: DestinationKind | undefined }) {
+  const own = Object.entries(d.settings).filter(([k]) => !(HOST_KEYS as readonly string[]).includes(k));
+  const label = (key: string) => kind?.settingsSchema.properties?.[key]?.title ?? humanize(key);
+  return (
+    <ul class="plain">
+      {own.slice(0, 3).map(([k, v]) => (
+        <li key={k}>
+          {label(k)}: {Array.isArray(v) ? plural(v.length, 'row') : formatDetail(v)}
+        </li>
+      ))}
+      {own.length > 3 && <li class="muted">and {plural(own.length - 3, 'more setting')}</li>}
+      <Delivery d={d} />
+    </ul>
+  );
+}
+
+function Delivery({ d }: { d: Destination }) {
+  const flush = d.settings['flushWindowMs'];
+  const attempts = d.settings['maxAttempts'];
+  if (typeof flush !== 'number' || typeof attempts !== 'number') return null;
+  return (
+    <li class="muted">
+      Flush every {flush} ms, up to {plural(attempts, 'attempt')}
+    </li>
   );
 }

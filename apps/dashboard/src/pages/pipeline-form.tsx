@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
 import { FormActions } from '../components/form-page.js';
+import { lazyPage } from '../components/lazy.js';
 import { RowEditor } from '../components/row-editor.js';
+import { ScheduleFields, scheduleOf } from '../components/schedule-fields.js';
 import { FieldLabel, SchemaField } from '../components/schema-field.js';
 import { setFlash } from '../flash.js';
 import {
@@ -14,7 +16,7 @@ import {
   rowsFrom,
   rowsPayload,
 } from '../pipeline-form.js';
-import { CUSTOM, presetOf } from '../pull-status.js';
+import { presetOf } from '../pull-status.js';
 import type { Pipeline, PipelineKindInfo } from '../pulls-types.js';
 import { navigate } from '../router.js';
 import { type FormValues, initialValues, toPayload } from '../schema-form.js';
@@ -22,17 +24,21 @@ import type { Connection } from '../types.js';
 
 // Create or edit any pipeline kind: the form comes from the kind's settings schema (GET /api/pipelines/kinds).
 
-interface Loaded {
+export interface Loaded {
   kinds: PipelineKindInfo[];
   schedules: Record<string, string>;
   connections: Connection[];
-  existing?: Pipeline;
+  existing?: Pipeline | undefined;
 }
 
-export function PipelineFormPage({ id }: { id?: string | undefined }) {
+// The generic sync's form (pickers from discover, mapping rows, preview) is its own chunk.
+const SyncForm = lazyPage(() => import('./sync-form.js').then((m) => m.SyncForm));
+
+/** `kind` preselects a kind for a new pipeline (`#/pipelines/new?kind=sync`). */
+export function PipelineFormPage({ id, kind: wanted }: { id?: string | undefined; kind?: string | undefined }) {
   const [loaded, setLoaded] = useState<Loaded>();
   const [error, setError] = useState<string>();
-  const [kindId, setKindId] = useState('');
+  const [kindId, setKindId] = useState(wanted ?? '');
   useEffect(() => {
     Promise.all([pipelinesApi.kinds(), api.connections(), id ? pipelinesApi.get(id) : undefined]).then(
       ([k, connections, existing]) => {
@@ -46,11 +52,11 @@ export function PipelineFormPage({ id }: { id?: string | undefined }) {
   const groups = [...new Set(loaded?.kinds.map((k) => k.group))];
 
   return (
-    <section class="page wide-form">
+    <section class={`page wide-form${kindId === 'sync' ? ' sync-page' : ''}`}>
       <p class="crumbs">
         <a href="#/pipelines">Pipelines</a>
       </p>
-      <h1>{id ? `Edit ${loaded?.existing?.name ?? 'pipeline'}` : 'New pipeline'}</h1>
+      <h1>{id ? `Edit ${loaded?.existing?.name ?? 'pipeline'}` : kindId === 'sync' ? 'New sync' : 'New pipeline'}</h1>
       {error && (
         <p class="notice error" role="alert">
           Could not load: {error}
@@ -79,8 +85,9 @@ export function PipelineFormPage({ id }: { id?: string | undefined }) {
               </select>
             </div>
           )}
-          {kind && <p class="help">{kind.description}</p>}
-          {kind && <KindForm key={kind.kind} kind={kind} loaded={loaded} />}
+          {kind && <p class="help kind-help">{kind.description}</p>}
+          {kind?.kind === 'sync' && <SyncForm key={kind.kind} kind={kind} loaded={loaded} />}
+          {kind && kind.kind !== 'sync' && <KindForm key={kind.kind} kind={kind} loaded={loaded} />}
         </div>
       )}
     </section>
@@ -125,7 +132,7 @@ function KindForm({ kind, loaded }: { kind: PipelineKindInfo; loaded: Loaded }) 
       if (p.type === 'ref' && refs[p.key]) settings[p.key] = refs[p.key];
       if (p.type === 'rows') settings[p.key] = rowsPayload(rows[p.key] ?? [], p, kind.settingsSchema);
     }
-    const schedule = preset === CUSTOM ? cron.trim() : (schedules[preset] ?? cron);
+    const schedule = scheduleOf(preset, cron, schedules);
     const body = existing
       ? { name: name.trim(), settings, schedule, enabled }
       : { kind: kind.kind, name: name.trim(), connectionId, settings, schedule, enabled };
@@ -259,42 +266,16 @@ function KindForm({ kind, loaded }: { kind: PipelineKindInfo; loaded: Loaded }) 
         <legend>Settings</legend>
         {parts.map(render)}
       </fieldset>
-      <fieldset class="group">
-        <legend>When it runs</legend>
-        <div class={`field${errors['schedule'] ? ' invalid' : ''}`}>
-          <label for="f-schedule">Schedule</label>
-          <select id="f-schedule" value={preset} onChange={(e) => setPreset(e.currentTarget.value)}>
-            {Object.entries(schedules).map(([label, value]) => (
-              <option key={label} value={label}>
-                {label} ({value})
-              </option>
-            ))}
-            <option value={CUSTOM}>Custom cron expression…</option>
-          </select>
-          {preset === CUSTOM && (
-            <input
-              aria-label="Cron expression (UTC)"
-              class="mono"
-              value={cron}
-              placeholder="0 6 * * 1-5"
-              onInput={(e) => setCron(e.currentTarget.value)}
-            />
-          )}
-          <p class="help">Times are UTC.</p>
-          {errors['schedule'] && <p class="field-error">{errors['schedule']}</p>}
-        </div>
-        <div class="field check">
-          <div class="check-row">
-            <input
-              id="f-enabled"
-              type="checkbox"
-              checked={enabled}
-              onChange={(e) => setEnabled(e.currentTarget.checked)}
-            />
-            <label for="f-enabled">Enabled</label>
-          </div>
-        </div>
-      </fieldset>
+      <ScheduleFields
+        schedules={schedules}
+        preset={preset}
+        cron={cron}
+        enabled={enabled}
+        error={errors['schedule']}
+        onPreset={setPreset}
+        onCron={setCron}
+        onEnabled={setEnabled}
+      />
       <FormActions
         busy={busy}
         editing={existing !== undefined}

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
 import { enc, pipelinesApi, type RunView } from '../pipeline-form.js';
+import { RUN_BADGE as BADGE, RunItem, RunRecords } from '../components/run-view.js';
 import { takeFlash } from '../flash.js';
-import { formatTime, prettyJson, timeUntil } from '../format.js';
+import { timeUntil } from '../format.js';
 import { anyRunning, countsLine, CUSTOM, presetOf, RUN_LABELS, runStateOf, runWhen } from '../pull-status.js';
 import type { Pipeline, PipelineKindInfo } from '../pulls-types.js';
 import type { Connection } from '../types.js';
@@ -16,7 +17,14 @@ export { PipelineFormPage } from './pipeline-form.js';
 /** "just now", "3 min ago" after the Completed/Failed badge; "Started 2 min ago" while running. */
 const when = (p: Pipeline) => (p.lastRun ? runWhen(p.lastRun).replace(/^(Completed|Failed) /, '') : '');
 
-const BADGE = { completed: 'ok', failed: 'failed', running: 'neutral', never: 'neutral' } as const;
+const nameOf = (connections: Connection[], id: unknown) => connections.find((c) => c.id === id)?.name ?? '?';
+
+/** The pipeline's connection; a sync reads one and writes another, so it shows both. */
+function connectionLine(p: Pipeline, connections: Connection[]): string {
+  const target = p.kind === 'sync' ? p.settings['destinationConnectionId'] : undefined;
+  const source = nameOf(connections, p.connectionId);
+  return target ? `${source} → ${nameOf(connections, target)}` : source;
+}
 
 export function PipelinesPage() {
   const [data, setData] = useState<{
@@ -79,9 +87,16 @@ export function PipelinesPage() {
           <h1>Pipelines</h1>
           <p class="muted">Scheduled pulls and pushes between your connections, with the history of each run.</p>
         </div>
-        <a class="button primary" href="#/pipelines/new">
-          New pipeline
-        </a>
+        <div class="button-row">
+          {data?.kinds.some((k) => k.kind === 'sync') && (
+            <a class="button" href="#/pipelines/new?kind=sync">
+              New sync
+            </a>
+          )}
+          <a class="button primary" href="#/pipelines/new">
+            New pipeline
+          </a>
+        </div>
       </div>
       {notice && (
         <p class="notice success" role="status">
@@ -127,7 +142,7 @@ export function PipelinesPage() {
                       <th scope="row" class="name-cell">
                         {p.name}
                         <div class="muted small">
-                          {kind?.title ?? p.kind} · {data.connections.find((c) => c.id === p.connectionId)?.name ?? '?'}
+                          {kind?.title ?? p.kind} · {connectionLine(p, data.connections)}
                         </div>
                       </th>
                       <td>
@@ -173,7 +188,7 @@ export function PipelinesPage() {
                     shown && (
                       <tr key={`${p.id}-h`}>
                         <td colSpan={5}>
-                          <RunHistory pipelineId={p.id} tick={tick} />
+                          <RunHistory pipelineId={p.id} tick={tick} records={p.kind === 'sync'} />
                         </td>
                       </tr>
                     ),
@@ -187,7 +202,7 @@ export function PipelinesPage() {
   );
 }
 
-function RunHistory({ pipelineId, tick }: { pipelineId: string; tick: number }) {
+function RunHistory({ pipelineId, tick, records }: { pipelineId: string; tick: number; records: boolean }) {
   const [runs, setRuns] = useState<RunView[]>();
   useEffect(() => {
     pipelinesApi.runs(pipelineId).then(setRuns, () => setRuns([]));
@@ -196,50 +211,19 @@ function RunHistory({ pipelineId, tick }: { pipelineId: string; tick: number }) 
   if (runs.length === 0) return <p class="muted">No runs yet.</p>;
   return (
     <ol class="plain runs" aria-label="Run history">
-      {runs.map((r) => (
+      {runs.map((r, i) => (
         <li key={r.id} class="run">
-          <p>
-            <span class={`badge ${BADGE[r.status]}`}>{RUN_LABELS[r.status]}</span> <strong>Run {r.id}</strong> ·{' '}
-            {r.trigger} · started {formatTime(r.startedAt)}
-            {r.finishedAt !== null && ` · took ${Math.max(0, Math.round((r.finishedAt - r.startedAt) / 100) / 10)} s`}
-          </p>
-          <dl class="run-counts">
-            {(['read', 'written', 'skipped', 'failed'] as const).map((k) => (
-              <div key={k}>
-                <dt>{k[0]!.toUpperCase() + k.slice(1)}</dt>
-                <dd>{r.counts[k].toLocaleString()}</dd>
-              </div>
-            ))}
-          </dl>
-          {Object.keys(r.counts.reasons).length > 0 && (
-            <ul class="small">
-              {Object.entries(r.counts.reasons).map(([reason, n]) => (
-                <li key={reason}>
-                  {n.toLocaleString()} × {reason}
-                </li>
-              ))}
-            </ul>
-          )}
-          {(r.cursorBefore || r.cursorAfter) && (
-            <p class="small muted">
-              Cursor <code>{r.cursorBefore ?? 'start'}</code> → <code>{r.cursorAfter ?? 'start'}</code>
-            </p>
-          )}
-          {r.error && (
-            <div class="notice error">
-              <p>
-                <strong>{r.error.code}</strong>
-                {r.error.vendorCode && ` (${r.error.vendorCode})`}
-                {r.error.status && ` HTTP ${r.error.status}`}: {r.error.message}
-              </p>
-              {r.error.body !== undefined && <pre class="json">{prettyJson(r.error.body)}</pre>}
-            </div>
-          )}
-          {r.details && Object.keys(r.details).length > 0 && (
-            <details>
-              <summary>Details</summary>
-              <pre class="json">{prettyJson(r.details)}</pre>
-            </details>
+          {/* Per-record outcomes of the latest sync run; older runs keep theirs behind a click. */}
+          {records && i > 0 ? (
+            <>
+              <RunItem run={r} />
+              <details class="run-more">
+                <summary>Record outcomes</summary>
+                <RunRecords run={r} />
+              </details>
+            </>
+          ) : (
+            <RunItem run={r} records={records} />
           )}
         </li>
       ))}
