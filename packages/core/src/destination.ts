@@ -119,7 +119,7 @@ export interface EventDestinationDefinition<DS extends z.ZodType = z.ZodType, S 
   description?: string | undefined;
   /** The destination's settings: rendered as a form by the dashboard, validated on save. */
   settings: DS;
-  /** Message types it takes; others are marked delivered with nothing sent (as a destination ignoring them). */
+  /** Message types it takes; the host fails any other with code `unsupported`, naming the ones it takes. */
   messageTypes: MessageType[];
   /** Whether repeated updates of one entity (same writer, options and key) merge inside a flush window. */
   merge: boolean;
