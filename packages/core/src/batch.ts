@@ -1,9 +1,9 @@
-import type { OperationArgs, SyncRecord, WriteError, WriterDefinition, WriteResult } from './connector.js';
+import type { OperationArgs, SyncRecord, WriterDefinition, WriteResult } from './connector.js';
 
 /** Codes that say the data itself was refused: splitting a batch can isolate the records at fault. */
 const DATA_CODES = new Set<string>(['invalid_request', 'conflict', 'not_found']);
 
-export const isDataError = (error: Pick<WriteError, 'code'>): boolean => DATA_CODES.has(error.code);
+export const isDataError = (error: { code: string }): boolean => DATA_CODES.has(error.code);
 
 export interface WriteInBatchesArgs<S, X> extends OperationArgs<S, X> {
   writer: WriterDefinition<S, X>;
