@@ -27,7 +27,8 @@ describeConnectorContract('gainsight', async () => {
     badSecrets: { accessKey: 'not-the-access-key' },
     ctx: { fetch, now: Date.now },
     teardown: () => server.close(),
-    requests: () => sim.control.requests,
+    // Data calls only: the picklist describe a write needs is one cached call per object, not per batch.
+    requests: () => sim.control.requests.filter((r) => !r.path.startsWith('/v1/meta/')),
 
     streams: {
       records: {
@@ -66,6 +67,14 @@ describeConnectorContract('gainsight', async () => {
         sampleRecords: (n) => existingNames(n).map((Name, i) => ({ Name, Employees: 100 + i })),
         badRecord: () => ({ Name: existingNames(1)[0], Stage: 'Not a stage' }),
         allOrNothing: true,
+      },
+      company_upsert: {
+        options: {},
+        // New names: one lookup, then one insert (a batch of known names would be a lookup and an update).
+        sampleRecords: (n) => Array.from({ length: n }, () => ({ Name: `Contract Up ${fresh()}`, Employees: 5 })),
+        badRecord: () => ({ Name: `Contract Bad ${fresh()}`, Industry: 'Not an industry' }),
+        allOrNothing: true,
+        callsPerBatch: 2,
       },
       object_insert: {
         options: { object: 'product_usage__gc' },

@@ -208,6 +208,7 @@ describe('gainsight connector: real limits, settings and policy', () => {
     expect(Object.keys(gainsight.writers)).toEqual([
       'company_insert',
       'company_update',
+      'company_upsert',
       'object_insert',
       'person_upsert',
       'event_publish',
