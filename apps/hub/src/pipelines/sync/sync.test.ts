@@ -1,4 +1,4 @@
-import type { LoggedRequest } from '@synchub/sandbox';
+import { type LoggedRequest, picklistGsid } from '@synchub/sandbox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Bridge, createBridge, issuesOf, NOW } from '../../bridge/bridge-fixtures.js';
 
@@ -21,7 +21,7 @@ const INDUSTRY = {
   Healthcare: 'Healthcare',
   Manufacturing: 'Manufacturing',
   Retail: 'Retail',
-  // Not a Gainsight Company industry: Gainsight refuses the record that carries it.
+  // Not an item of Gainsight's Industry picklist: the record that carries it fails, alone.
   Media: 'Media',
 };
 
@@ -90,7 +90,7 @@ describe('sync: Salesforce accounts → Gainsight companies', () => {
       written: 11,
       skipped: 0,
       failed: 1,
-      reasons: { 'refused by Gainsight CS: GSOBJ_1012': 1 },
+      reasons: { 'refused by Gainsight CS: invalid_request': 1 },
     });
 
     // What Gainsight holds: every good account as a company, with its mapped values.
@@ -110,11 +110,16 @@ describe('sync: Salesforce accounts → Gainsight companies', () => {
         BillingAddress: `${a.BillingStreet}, ${a.BillingCity} ${a.BillingPostalCode}`,
       });
     }
-    // One call for the batch (Gainsight refused it whole for the bad record), one for the 11 good ones.
+    // Industry labels become picklist item GSIDs before sending; the unknown one never reaches Gainsight, so
+    // one call carries the 11 good records.
     const calls = companyCalls(before);
-    expect(calls.map((c) => (c.body as { records: unknown[] }).records.length)).toEqual([12, 11]);
-    expect(calls.map((c) => c.status)).toEqual([400, 200]);
-    expect(sentRecords(calls.slice(1)).map((r) => (r as { Name: unknown }).Name)).not.toContain(account(4).Name);
+    expect(calls.map((c) => (c.body as { records: unknown[] }).records.length)).toEqual([11]);
+    expect(calls.map((c) => c.status)).toEqual([200]);
+    expect(sentRecords(calls).map((r) => (r as { Name: unknown }).Name)).not.toContain(account(4).Name);
+    const industryOf = (label: string) => picklistGsid(b.gainsight.state.objects, 'company', 'Industry', label);
+    expect((sentRecords(calls)[0] as { Industry: unknown }).Industry).toBe(
+      industryOf(INDUSTRY[account(0).Industry as keyof typeof INDUSTRY]),
+    );
 
     // Per-record outcomes, kept with the run.
     const all = await records(runId);
@@ -128,8 +133,10 @@ describe('sync: Salesforce accounts → Gainsight companies', () => {
         {
           key: account(4).Id,
           status: 'failed',
-          reason: expect.stringContaining('Gainsight refused this record'),
-          error: expect.objectContaining({ code: 'invalid_request', vendorCode: 'GSOBJ_1012' }),
+          reason: expect.stringContaining(
+            'Picklist value not allowed for Industry: "Media" is not one of its labels (Software, Healthcare,',
+          ),
+          error: expect.objectContaining({ code: 'invalid_request' }),
         },
       ],
     });
@@ -264,11 +271,11 @@ describe('sync: Salesforce accounts → Gainsight companies', () => {
 
 describe('sync: save-time checks', () => {
   it('refuses an unknown stream or writer, naming the known ones', async () => {
-    const answer = await sync({ stream: 'acounts', writer: 'company_upsert', mapping: [{ from: 'Name', to: 'Name' }] });
+    const answer = await sync({ stream: 'acounts', writer: 'company_merge', mapping: [{ from: 'Name', to: 'Name' }] });
     expect(answer.status).toBe(400);
     expect(issuesOf(answer.body)).toEqual([
       'settings.stream: Salesforce has no stream acounts; known streams: accounts',
-      'settings.writer: Gainsight CS has no writer company_upsert; known writers: company_insert, company_update, object_insert, person_upsert, event_publish',
+      'settings.writer: Gainsight CS has no writer company_merge; known writers: company_insert, company_update, company_upsert, object_insert, person_upsert, event_publish',
     ]);
     const noConnection = await sync({
       destinationConnectionId: 'nope',
