@@ -90,23 +90,50 @@ describe('Qualtrics page', () => {
     await page.getByText(`…${webhook.secret.slice(-4)}`).waitFor();
   });
 
-  it('Test connection shows Qualtrics’ 202 with eventId and requestId', async () => {
-    const before = sim.state.events.length;
-    await page.getByRole('button', { name: 'Test connection' }).click();
-    const outcome = page.getByRole('status').filter({ hasText: 'Status 202' });
+  it('Test first shows the request it would send, sending nothing; only the confirmation runs the workflow', async () => {
+    const before = { events: sim.state.events.length, requests: sim.control.requests.length };
+    await page.getByRole('button', { name: 'Test…' }).click();
+    const plan = page.getByRole('region', { name: 'Test: the request the hub would send' });
+    await plan.waitFor();
+    const text = (await plan.textContent()) ?? '';
+    expect(text).toContain(`POST ${qualtrics.url}/inbound-event/v1/events/json/triggers?urlTokenId=wf-renewal`);
+    expect(text).toContain('authorization: Basic ••••');
+    expect(text).toContain('"Company GSID": "test value ($.Company GSID)"');
+    expect(text).toContain('Nothing has been sent yet.');
+    expect(text).toMatch(/Sending this runs the real Qualtrics workflow of “Renewal check-in”/);
+    expect(await page.content()).not.toContain(sim.credentials.apiToken);
+    // The dry run reached nobody.
+    expect(sim.state.events.length).toBe(before.events);
+    expect(sim.control.requests.length).toBe(before.requests);
+    await shot('42-qualtrics-test-plan');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await plan.scrollIntoViewIfNeeded();
+    await screenshot(page, '42-qualtrics-test-plan-1280');
+    await page.setViewportSize({ width: 400, height: 860 });
+    await plan.scrollIntoViewIfNeeded();
+    await screenshot(page, '42-qualtrics-test-plan-400');
+    await page.setViewportSize({ width: 1360, height: 900 });
+
+    // Cancel sends nothing either; the confirmation does.
+    await plan.getByRole('button', { name: 'Cancel' }).click();
+    expect(await plan.count()).toBe(0);
+    await page.getByRole('button', { name: 'Test…' }).click();
+    await plan.getByRole('button', { name: 'Send it: run the real workflow' }).click();
+    const outcome = page.getByRole('status').filter({ hasText: 'status 202' });
     await outcome.waitFor();
     const event = sim.state.events.at(-1);
-    expect(sim.state.events.length).toBe(before + 1);
+    expect(sim.state.events.length).toBe(before.events + 1);
     expect(event).toMatchObject({ urlTokenId: 'wf-renewal', auth: 'basic' });
     expect(event?.body).toEqual({
       'Company GSID': 'test value ($.Company GSID)',
       'Renewal Date': 'test value ($.Renewal Date)',
       Source: 'Gainsight rules engine',
     });
-    const text = await outcome.textContent();
-    expect(text).toContain(event?.eventId);
-    expect(text).toContain(event?.requestId);
-    await shot('42-qualtrics-test-connection');
+    const answer = await outcome.textContent();
+    expect(answer).toContain('Sent: the workflow ran');
+    expect(answer).toContain(event?.eventId);
+    expect(answer).toContain(event?.requestId);
+    await shot('43-qualtrics-test-sent');
   });
 
   it('a Gainsight call to the webhook is delivered: the deliveries table shows its eventId and requestId', async () => {
@@ -135,19 +162,56 @@ describe('Qualtrics page', () => {
     expect(call?.query).toEqual({ urlTokenId: 'wf-renewal' });
     expect(call?.body).toEqual({ ...row, Source: 'Gainsight rules engine' });
     await page.getByRole('heading', { name: 'Deliveries' }).scrollIntoViewIfNeeded();
-    await shot('43-qualtrics-delivered');
+    await shot('44-qualtrics-delivered');
   });
 
-  it('adds an event rule for a hub track event', async () => {
-    await page.getByLabel('Event name').fill('Onboarding Completed');
-    await page.getByRole('button', { name: 'Add rule' }).click();
-    await page.getByText('track Onboarding Completed').waitFor();
-    const res = await harness.api<{ rules: Array<{ event: string; sourceId: string | null }> }>(
-      'GET',
-      '/api/qualtrics/rules',
+  it('an event rule whose key/values the event lacks is refused, naming the path and what the event has', async () => {
+    // A real "Onboarding Completed" event from the app: its data sits under context.traits, not at the top.
+    const source = await harness.api<{ writeKey: string }>('POST', '/api/sources', { name: 'Web app' });
+    const sent = await harness.ingest(source.body.writeKey, [
+      {
+        type: 'track',
+        userId: 'user-7',
+        event: 'Onboarding Completed',
+        context: { traits: { email: 'grace@example.com', companyGsid: '1P02ONB' } },
+      },
+    ]);
+    expect(sent.status).toBe(200);
+    const card = page.getByRole('article', { name: /Renewal check-in/ });
+    await card.getByLabel('Event name').fill('Onboarding Completed');
+    await card.getByRole('button', { name: 'Add rule' }).click();
+    const refusal = card.getByRole('alert').filter({ hasText: 'find nothing in' });
+    await refusal.waitFor();
+    const text = (await refusal.textContent()) ?? '';
+    expect(text).toMatch(/"Company GSID ← \$\.Company GSID", "Renewal Date ← \$\.Renewal Date" find nothing/);
+    expect(text).toContain('$.context.traits.email');
+    expect((await harness.api<{ rules: unknown[] }>('GET', '/api/qualtrics/rules')).body.rules).toEqual([]);
+    await refusal.scrollIntoViewIfNeeded();
+    await shot('45-qualtrics-rule-refused');
+    await page.setViewportSize({ width: 400, height: 860 });
+    await refusal.scrollIntoViewIfNeeded();
+    await screenshot(page, '45-qualtrics-rule-refused-400');
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(400);
+    await page.setViewportSize({ width: 1360, height: 900 });
+
+    // A trigger made for hub events: its key/values are checked against that event and the rule is added.
+    const conn = await harness.api<{ connections: Array<{ id: string }> }>('GET', '/api/connections');
+    await harness.api('POST', '/api/qualtrics/triggers', {
+      name: 'Onboarding follow-up',
+      connectionId: conn.body.connections[0]?.id,
+      template: [{ key: 'email', value: '$.context.traits.email' }],
+    });
+    const events = page.getByRole('article', { name: /Onboarding follow-up/ });
+    await events.waitFor();
+    await events.getByLabel('Event name').fill('Onboarding Completed');
+    await events.getByRole('button', { name: 'Add rule' }).click();
+    const added = events.getByRole('status').filter({ hasText: 'Rule added' });
+    await added.waitFor();
+    expect(await added.textContent()).toMatch(
+      /checked against the latest “Onboarding Completed” event \(#\d+\): email = "grace@example.com"/,
     );
-    const { rules } = res.body;
-    expect(rules).toEqual([expect.objectContaining({ event: 'Onboarding Completed', sourceId: null })]);
-    await shot('44-qualtrics-rule');
+    await events.getByText('track Onboarding Completed').waitFor();
+    await added.scrollIntoViewIfNeeded();
+    await shot('46-qualtrics-rule-added');
   });
 });

@@ -242,6 +242,25 @@ export interface WindowUsage {
   resetsAt: number;
 }
 
+/**
+ * A budget the vendor counts and reports (Salesforce's org-wide daily API calls, spent by every integration
+ * of the org), as last reported.
+ */
+export interface ReportedUsage {
+  used: number;
+  /** 0 when the vendor refused calls without saying its counts. */
+  limit: number;
+  remaining: number;
+  windowMs: number;
+  reportedAt: number;
+  /** Calls the hub made since that report. */
+  spentSince: number;
+  slowLine: number;
+  stopLine: number;
+  state: 'normal' | 'slowing' | 'stopped' | 'exhausted';
+  nextCallAt: number | null;
+}
+
 /** One vendor account's bucket (e.g. Gainsight tenant × "sync"), as `GET /api/limits` lists it. */
 export interface LimitRow {
   account: string;
@@ -249,4 +268,6 @@ export interface LimitRow {
   connections: string[];
   bucket: string;
   usage: WindowUsage[];
+  /** What the vendor last reported of this budget; null when it reports none (or not yet). */
+  reported?: ReportedUsage | null;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createGainsightSimulator, listen } from '@synchub/sandbox';
+import { createGainsightSimulator, type GainsightSimulatorOptions, listen } from '@synchub/sandbox';
 import { createHub, type Hub } from '../src/hub.js';
 import { createLogger } from '../src/logger.js';
 
@@ -13,6 +13,8 @@ export async function benchHub(options: {
   flushWindowMs?: number;
   /** The hub's limiter waits in virtual time (counting calls without waiting real minutes). */
   virtualTime?: boolean;
+  /** More simulator options (e.g. `clockOffsetMs`: a tenant whose clock is not ours). */
+  simulator?: GainsightSimulatorOptions;
 }) {
   let offset = 0;
   const clock = options.virtualTime
@@ -27,6 +29,7 @@ export async function benchHub(options: {
     companies: 0,
     people: 0,
     ...(options.limits ? { limits: options.limits } : {}),
+    ...options.simulator,
   });
   const server = await listen(sim.app);
   const hub: Hub = await createHub({
@@ -70,6 +73,8 @@ export async function benchHub(options: {
     sim,
     hub,
     ingest,
+    /** The hub's clock (virtual when `virtualTime`). */
+    now: () => Date.now() + offset,
     async close() {
       await hub.close();
       await server.close();

@@ -39,6 +39,30 @@ export interface ConnectionPatch {
   secrets?: Record<string, unknown> | undefined;
 }
 
+/** Something that would break if the connection went away, and through which setting it uses it. */
+export interface ConnectionUse {
+  type: 'pipeline' | 'destination' | 'gainsight_pulls' | 'qualtrics_trigger';
+  id: string;
+  name: string;
+  /** The setting that names the connection: `connectionId`, `settings.destinationConnectionId`, … */
+  via: string;
+}
+
+/** Settings whose key ends in ConnectionId name another connection (the dashboard's rule too). */
+const CONNECTION_REF = /ConnectionId$/;
+
+/** Dotted paths of the settings (nested too) that name connection `id`. */
+function refsTo(value: unknown, id: string, path = 'settings', depth = 0): string[] {
+  if (!value || typeof value !== 'object' || depth > 6) return [];
+  const found: string[] = [];
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    const here = `${path}.${key}`;
+    if (v === id && CONNECTION_REF.test(key)) found.push(here);
+    else if (v && typeof v === 'object') found.push(...refsTo(v, id, here, depth + 1));
+  }
+  return found;
+}
+
 export interface ConnectorLookup {
   require(id: string): ConnectorDefinition;
 }
@@ -165,16 +189,73 @@ export function createConnectionStore(deps: {
       await db.updateTable('connections').set(updated).where('id', '=', id).execute();
       return view(updated);
     },
-    async remove(id: string): Promise<void> {
-      const used = await db
+    /**
+     * Everything that uses the connection: pipelines (their own connection, or a setting naming it such
+     * as a sync's destinationConnectionId or a bridge leg's targetConnectionId), destinations, Gainsight
+     * pulls that take it as their primary CRM, and Qualtrics workflow triggers.
+     */
+    async usage(id: string): Promise<ConnectionUse[]> {
+      await row(id);
+      const uses: ConnectionUse[] = [];
+      for (const p of await db
+        .selectFrom('pipelines')
+        .select(['id', 'name', 'connection_id', 'settings_json'])
+        .orderBy('name')
+        .execute()) {
+        const via = [...(p.connection_id === id ? ['connectionId'] : []), ...refsTo(JSON.parse(p.settings_json), id)];
+        if (via.length > 0) uses.push({ type: 'pipeline', id: p.id, name: p.name, via: via.join(', ') });
+      }
+      for (const d of await db
         .selectFrom('destinations')
-        .select('name')
+        .select(['id', 'name', 'connection_id', 'settings_json'])
+        .orderBy('name')
+        .execute()) {
+        const via = [...(d.connection_id === id ? ['connectionId'] : []), ...refsTo(JSON.parse(d.settings_json), id)];
+        if (via.length > 0) uses.push({ type: 'destination', id: d.id, name: d.name, via: via.join(', ') });
+      }
+      const pulls = await db
+        .selectFrom('pull_common')
+        .innerJoin('connections', 'connections.id', 'pull_common.connection_id')
+        .select(['connections.id as id', 'connections.name as name'])
+        .where('pull_common.primary_connection_id', '=', id)
+        .orderBy('connections.name')
+        .execute();
+      for (const g of pulls) {
+        uses.push({ type: 'gainsight_pulls', id: g.id, name: g.name, via: 'primaryConnectionId' });
+      }
+      const triggers = await db
+        .selectFrom('workflow_triggers')
+        .select(['id', 'name'])
         .where('connection_id', '=', id)
-        .executeTakeFirst();
-      if (used)
-        throw new HubError('conflict', `Connection is used by destination "${used.name}"; delete or change it first`);
-      const result = await db.deleteFrom('connections').where('id', '=', id).executeTakeFirst();
-      if (result.numDeletedRows === 0n) throw new HubError('not_found', `No connection with id ${id}`);
+        .orderBy('name')
+        .execute();
+      for (const t of triggers) uses.push({ type: 'qualtrics_trigger', id: t.id, name: t.name, via: 'connectionId' });
+      return uses;
+    },
+    /** Refused (409, listing them) while anything uses the connection: it would fail or run on nothing. */
+    async remove(id: string): Promise<void> {
+      const current = await row(id);
+      const usedBy = await this.usage(id);
+      if (usedBy.length > 0) {
+        const LABEL: Record<ConnectionUse['type'], string> = {
+          pipeline: 'pipeline',
+          destination: 'destination',
+          gainsight_pulls: 'Gainsight pulls (primary CRM) of',
+          qualtrics_trigger: 'Qualtrics workflow trigger',
+        };
+        const list = usedBy.map((u) => `${LABEL[u.type]} “${u.name}”`).join(', ');
+        throw new HubError(
+          'conflict',
+          `Connection “${current.name}” is in use by ${list}: move ${usedBy.length === 1 ? 'it' : 'them'} to another connection or delete ${usedBy.length === 1 ? 'it' : 'them'} first`,
+          { usedBy },
+        );
+      }
+      await db.transaction().execute(async (tx) => {
+        // Its own Gainsight pull settings go with it.
+        await tx.deleteFrom('pull_common').where('connection_id', '=', id).execute();
+        const result = await tx.deleteFrom('connections').where('id', '=', id).executeTakeFirst();
+        if (result.numDeletedRows === 0n) throw new HubError('not_found', `No connection with id ${id}`);
+      });
     },
     /** Settings and decrypted secrets, for calling the connector. Never leaves the process. */
     async resolve(id: string) {

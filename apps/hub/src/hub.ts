@@ -12,6 +12,7 @@ import { type Db, migrateToLatest, openDatabase } from './db/index.js';
 import { HubError } from './errors.js';
 import { createSqliteLimiterStore } from './limiter-store.js';
 import { createLogger, type HubLogger } from './logger.js';
+import { createReportedUsage } from './reported-usage.js';
 import { createDeliveryEngine, type DeliveryEngine } from './delivery/engine.js';
 import { createDestinations, type Destinations } from './destinations.js';
 import { createFeed } from './feed.js';
@@ -117,6 +118,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       now,
       ...(options.sleep ? { sleep: options.sleep } : {}),
     });
+    // Budgets the vendor counts and reports (e.g. an org-wide daily budget shared with other integrations).
+    const reported = createReportedUsage({ db, now, sleep: options.sleep });
     const metrics = createMetrics(db, now);
     const accountOf = (connector: ConnectorDefinition, settings: unknown) =>
       `${connector.id}:${connector.rateLimit.key(settings)}`;
@@ -138,7 +141,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         acquire: async (bucket) => {
           const name = bucket in connector.rateLimit.buckets ? bucket : connector.rateLimit.defaultBucket;
           const windows = connector.rateLimit.buckets[name] ?? [];
+          // The vendor's own count first: a call it would stop must not take a slot of our windows.
+          await reported.acquire(connector, settings, `${account}:${name}`, signal);
           await limiter.acquire(`${account}:${name}`, windows, { signal });
+        },
+        reportUsage: async (report) => {
+          const bucket = reported.bucketOf(connector, report);
+          if (!(await reported.report(`${account}:${bucket}`, report))) {
+            logger.warn('Ignored a malformed usage report', { connector: connector.id, report });
+          }
         },
       };
     };
@@ -201,10 +212,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       const out: unknown[] = [];
       // Connections to the same vendor account share one budget: one entry per account, naming them all.
       const accounts = new Map<string, { connector: ConnectorDefinition; names: string[] }>();
+      const settingsOf = new Map<string, unknown>();
       for (const connection of await connections.list()) {
         const connector = registry.get(connection.connectorId)?.definition;
         if (!connector) continue;
         const account = accountOf(connector, connection.settings);
+        if (!settingsOf.has(account)) settingsOf.set(account, connection.settings);
         getOrCreate(accounts, account, () => ({ connector, names: [] })).names.push(connection.name);
       }
       for (const [account, { connector, names }] of accounts) {
@@ -215,6 +228,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
             connections: names,
             bucket,
             usage: await limiter.usage(`${account}:${bucket}`, windows),
+            // What the vendor last reported of this budget (spent by everyone on the account), if it reports it.
+            reported: await reported.status(connector, settingsOf.get(account), `${account}:${bucket}`),
           });
         }
       }

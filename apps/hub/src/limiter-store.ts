@@ -3,7 +3,8 @@ import type { Db } from './db/index.js';
 import { sqliteOf } from './db/index.js';
 
 /**
- * The rate limiter's counts in SQLite, so a restart does not hand a tenant a fresh daily budget.
+ * The rate limiter's counts in SQLite (one row per counted slot of a rolling window), so a restart does
+ * not hand a tenant a fresh daily budget.
  * The limiter serialises its own calls, so read-then-add needs no lock here; all windows of one call are
  * written in one transaction (one disk sync per vendor call, not one per window).
  */
@@ -20,6 +21,9 @@ export function createSqliteLimiterStore(db: Db, now: () => number = Date.now): 
      ON CONFLICT (key, window_start) DO UPDATE SET count = excluded.count`,
   );
   const prune = sqlite.prepare('DELETE FROM limiter_windows WHERE window_start + window_ms < ?');
+  const range = sqlite.prepare(
+    'SELECT window_start AS windowStart, count FROM limiter_windows WHERE key = ? AND window_start BETWEEN ? AND ? ORDER BY window_start',
+  );
 
   const write = sqlite.transaction((entries: WindowEntry[], n: number, statement: typeof add) => {
     for (const e of entries) statement.run(e.key, e.windowStart, e.windowMs, n);
@@ -35,5 +39,7 @@ export function createSqliteLimiterStore(db: Db, now: () => number = Date.now): 
     get: (entries) => entries.map((e) => (read.get(e.key, e.windowStart) as { count: number } | undefined)?.count ?? 0),
     add: (entries, by) => write(entries, by, add),
     set: (entries, count) => write(entries, count, set),
+    // One indexed range read (primary key (key, window_start)) for the slots of a rolling window.
+    range: (key, from, to) => range.all(key, from, to) as Array<{ windowStart: number; count: number }>,
   };
 }

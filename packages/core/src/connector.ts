@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { EventDestinationDefinition } from './destination.js';
 import type { RateLimitPolicy } from './rate-limit-policy.js';
+import type { UsageReport } from './usage-budget.js';
 
 /** The connector contract version this core implements. The registry rejects any other. */
 export const CONTRACT_VERSION = 1 as const;
@@ -22,6 +23,12 @@ export interface ConnectorContext {
    * (the host may wait for a window to roll). Absent in unit tests: calls go at once.
    */
   acquire?: ((bucket: string) => Promise<void>) | undefined;
+  /**
+   * Tell the host what a vendor answer said about the account's budget (calls spent by everyone, the
+   * limit, the window; or that the vendor refused a call because the budget is spent). The host's
+   * `acquire` then paces and stops by it (see `RateLimitPolicy.usageBudget`). Absent in unit tests.
+   */
+  reportUsage?: ((report: UsageReport) => Promise<void>) | undefined;
   /**
    * Present in a dry run (a pipeline preview): the connector must not change anything at the vendor.
    * `httpRequest` with `write: true` records the request here instead of sending it; a connector that

@@ -55,14 +55,32 @@ export {
 export {
   createMemoryLimiterStore,
   createRateLimiter,
+  slotMsOf,
   windowKey,
   type AcquireResult,
   type LimiterStore,
+  type SlotCount,
   type WindowEntry,
   type WindowRef,
   type RateLimiter,
   type WindowUsage,
 } from './rate-limiter.js';
+export {
+  createMemoryUsageStore,
+  createUsageBudget,
+  DEFAULT_USAGE_BUDGET_RULE,
+  decideUsage,
+  usageLines,
+  type UsageBudget,
+  type UsageBudgetOptions,
+  type UsageBudgetRule,
+  type UsageDecision,
+  type UsageReason,
+  type UsageReport,
+  type UsageState,
+  type UsageStatus,
+  type UsageStore,
+} from './usage-budget.js';
 export { isDataError, writeInBatches, type WriteInBatchesArgs } from './batch.js';
 export {
   defineDestination,

@@ -1,5 +1,6 @@
 import type { DeliveryOutcome, StoredError } from './destination.js';
 import { isDataError } from './batch.js';
+import type { WriteError } from './connector.js';
 import { isConnectorError } from './errors.js';
 
 export const DELIVERED: DeliveryOutcome = { kind: 'delivered' };
@@ -53,5 +54,5 @@ export function combineOutcomes(a: DeliveryOutcome, b: DeliveryOutcome): Deliver
  * itself (auth, limits, 5xx): sending the same events one by one can tell the good ones from the bad.
  */
 export function isDataOutcome(outcome: DeliveryOutcome): boolean {
-  return outcome.kind === 'failed' && isDataError(outcome.error);
+  return outcome.kind === 'failed' && isDataError(outcome.error as Pick<WriteError, 'code'>);
 }

@@ -1,3 +1,5 @@
+import type { UsageBudgetRule } from './usage-budget.js';
+
 /** A fixed window: at most `limit` calls in each aligned period of `windowMs` (aligned to the epoch, so days roll at 00:00 UTC). */
 export interface WindowSpec {
   limit: number;
@@ -22,4 +24,11 @@ export interface RateLimitPolicy<S = unknown> {
   defaultBucket: string;
   /** The vendor account within this connector (no connector id: the hub adds it, e.g. `gainsight:` + key). */
   key(settings: S): string;
+  /**
+   * For budgets the vendor counts itself and reports in its answers (the connector passes what it read to
+   * `ctx.reportUsage`, e.g. Salesforce's org-wide `Sforce-Limit-Info`): how this connection may spend them.
+   * Such a budget needs no fixed window (a bucket may list none); the host paces, stops and probes by this
+   * rule (`DEFAULT_USAGE_BUDGET_RULE` when absent).
+   */
+  usageBudget?(settings: S): UsageBudgetRule;
 }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
-import { timeUntil, vendorAccount } from '../format.js';
-import type { LimitRow, WindowUsage } from '../types.js';
+import { timeAgo, timeUntil, vendorAccount } from '../format.js';
+import type { LimitRow, ReportedUsage, WindowUsage } from '../types.js';
 import { type Load, LoadStatus } from '../components/load.js';
 
 const REFRESH_MS = 5000;
@@ -54,7 +54,9 @@ export function LimitsPage() {
           <h1>Limits</h1>
           <p class="muted">
             Calls the hub has spent against each vendor account’s rate limits. Every connection to the same account
-            shares its budget; when a window is full, delivery waits for it to roll over instead of failing.
+            shares its budget; when a window is full, delivery waits for it to roll over instead of failing. Where the
+            vendor counts the budget itself (Salesforce’s daily API calls belong to the whole org, other integrations
+            included), the page shows what the vendor last reported.
           </p>
         </div>
         <button type="button" class="button small" onClick={() => void refresh()}>
@@ -89,11 +91,68 @@ export function LimitsPage() {
                   now={at}
                 />
               ))}
+              {row.reported && <ReportedBar reported={row.reported} name={`${row.bucket} calls reported`} now={at} />}
+              {row.usage.length === 0 && !row.reported && (
+                <p class="muted small">No figures yet: the vendor reports its count with the first call.</p>
+              )}
             </div>
           ))}
         </section>
       ))}
     </section>
+  );
+}
+
+const REPORTED_STATE: Record<ReportedUsage['state'], string> = {
+  normal: 'calls go as needed',
+  slowing: 'past the slow-down line: the hub spaces its calls',
+  stopped: 'at the stop line: the hub makes no calls',
+  exhausted: 'the vendor refused calls: the budget is spent',
+};
+
+/** A budget the vendor counts (everyone's calls), with the lines where the hub slows down and stops. */
+function ReportedBar({ reported, name, now }: { reported: ReportedUsage; name: string; now: number }) {
+  const { used, limit } = reported;
+  const share = limit > 0 ? Math.min(1, used / limit) : 1;
+  const level = reported.state === 'normal' ? 'low' : reported.state === 'slowing' ? 'mid' : 'high';
+  const hours = Math.round(reported.windowMs / 3_600_000);
+  return (
+    <div class="usage">
+      <div class="usage-head">
+        <span class="usage-title">Reported by the vendor (rolling {hours} h, all integrations)</span>
+        <span class="usage-numbers">
+          {limit > 0 ? (
+            <>
+              <strong>{used.toLocaleString()}</strong> / {limit.toLocaleString()} calls
+            </>
+          ) : (
+            <strong>spent</strong>
+          )}
+        </span>
+      </div>
+      {/* biome-ignore lint/a11y/useSemanticElements: an SVG bar styles the same everywhere; <meter> does not */}
+      <svg
+        class={`bar bar-${level}`}
+        role="meter"
+        aria-label={name}
+        aria-valuemin={0}
+        aria-valuemax={limit}
+        aria-valuenow={used}
+        aria-valuetext={limit > 0 ? `${used} of ${limit} calls used` : 'budget spent'}
+        viewBox="0 0 100 8"
+        preserveAspectRatio="none"
+      >
+        <rect class="bar-track" x="0" y="0" width="100" height="8" />
+        <rect class="bar-fill" x="0" y="0" width={used > 0 ? Math.max(1.5, share * 100) : 0} height="8" />
+      </svg>
+      <p class="muted small">
+        {REPORTED_STATE[reported.state]}
+        {limit > 0 &&
+          ` · slows down at ${reported.slowLine.toLocaleString()}, stops at ${reported.stopLine.toLocaleString()}`}
+        {reported.nextCallAt !== null && ` · next call ${timeUntil(reported.nextCallAt, now)}`}
+        {` · reported ${timeAgo(new Date(reported.reportedAt).toISOString(), now)}`}
+      </p>
+    </div>
   );
 }
 

@@ -227,6 +227,24 @@ function BudgetSummary({ limits, now }: { limits: LimitRow[] | undefined; now: n
                       </li>
                     );
                   })}
+                {row.reported && row.reported.limit > 0 && (
+                  <li title={`Reported by the vendor: ${row.reported.state}`}>
+                    <span class="budget-window">Vendor-reported</span>
+                    <span
+                      class={`mini-bar${row.reported.state === 'normal' ? '' : row.reported.state === 'slowing' ? ' mid' : ' high'}`}
+                      aria-hidden="true"
+                    >
+                      <span
+                        style={{
+                          width: `${row.reported.used > 0 ? Math.max(2, Math.min(1, row.reported.used / row.reported.limit) * 100) : 0}%`,
+                        }}
+                      />
+                    </span>
+                    <span class="budget-used">
+                      {row.reported.used.toLocaleString()} / {row.reported.limit.toLocaleString()}
+                    </span>
+                  </li>
+                )}
               </ul>
             </li>
           ))}

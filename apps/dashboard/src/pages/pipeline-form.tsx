@@ -121,6 +121,10 @@ function KindForm({ kind, loaded }: { kind: PipelineKindInfo; loaded: Loaded }) 
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [other, setOther] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+  // Moving a saved pipeline to another connection: go on from its cursor (a replacement connection to
+  // the same account) unless asked to start over (another account).
+  const moved = existing !== undefined && connectionId !== existing.connectionId;
+  const [startOver, setStartOver] = useState(false);
 
   const of = (connector?: string) => connections.filter((c) => !connector || c.connectorId === connector);
 
@@ -134,7 +138,14 @@ function KindForm({ kind, loaded }: { kind: PipelineKindInfo; loaded: Loaded }) 
     }
     const schedule = scheduleOf(preset, cron, schedules);
     const body = existing
-      ? { name: name.trim(), settings, schedule, enabled }
+      ? {
+          name: name.trim(),
+          connectionId,
+          settings,
+          schedule,
+          enabled,
+          ...(moved && startOver ? { resetCursor: true } : {}),
+        }
       : { kind: kind.kind, name: name.trim(), connectionId, settings, schedule, enabled };
     setBusy(true);
     try {
@@ -251,16 +262,32 @@ function KindForm({ kind, loaded }: { kind: PipelineKindInfo; loaded: Loaded }) 
         <input id="f-name" value={name} onInput={(e) => setName(e.currentTarget.value)} autoComplete="off" />
         {errors['name'] && <p class="field-error">{errors['name']}</p>}
       </div>
-      {existing ? (
-        <p class="static">Connection: {connections.find((c) => c.id === connectionId)?.name}</p>
-      ) : (
-        select(
-          'connectionId',
-          `${kind.connectorId[0]!.toUpperCase()}${kind.connectorId.slice(1)} connection`,
-          connectionId,
-          of(kind.connectorId),
-          setConnectionId,
-        )
+      {select(
+        'connectionId',
+        kind.connectorId === '*'
+          ? 'Connection'
+          : `${kind.connectorId[0]!.toUpperCase()}${kind.connectorId.slice(1)} connection`,
+        connectionId,
+        of(kind.connectorId === '*' ? undefined : kind.connectorId),
+        setConnectionId,
+      )}
+      {moved && (
+        <div class="field">
+          <div class="check-row">
+            <input
+              id="f-start-over"
+              type="checkbox"
+              checked={startOver}
+              aria-describedby="f-start-over-help"
+              onChange={(e) => setStartOver(e.currentTarget.checked)}
+            />
+            <label for="f-start-over">Start from the beginning on the new connection</label>
+          </div>
+          <p class="help" id="f-start-over-help">
+            Leave it unticked when the new connection reaches the same account (a replacement): the pipeline goes on
+            where it stopped. Tick it for another account: the next run reads everything again.
+          </p>
+        </div>
       )}
       <fieldset class="group">
         <legend>Settings</legend>

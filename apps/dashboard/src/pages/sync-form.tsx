@@ -187,7 +187,8 @@ function SyncEditor({ kind, loaded, connectors }: { kind: PipelineKindInfo; load
   const submit = async (event: Event) => {
     event.preventDefault();
     if (!checkLocal(true)) return;
-    const { kind: _k, connectionId: _c, ...patch } = built.body;
+    // An edit may move the sync to another source connection; the kind is fixed.
+    const { kind: _k, ...patch } = built.body;
     setBusy('save');
     setFormError(undefined);
     try {
@@ -307,22 +308,11 @@ function SyncEditor({ kind, loaded, connectors }: { kind: PipelineKindInfo; load
 
         <fieldset class="group">
           <legend>Read from</legend>
-          {existing ? (
-            <div class="field">
-              <p class="static">
-                Source connection:{' '}
-                <strong>{connections.find((c) => c.id === connectionId)?.name ?? connectionId}</strong>
-              </p>
-            </div>
-          ) : (
-            select('connectionId', 'Source connection', connectionId, asOptions(sources), chooseSource, {
-              placeholder: 'Choose a connection…',
-              help:
-                sources.length === 0
-                  ? 'No connection offers a stream yet: add one on the Connections page.'
-                  : undefined,
-            })
-          )}
+          {select('connectionId', 'Source connection', connectionId, asOptions(sources), chooseSource, {
+            placeholder: 'Choose a connection…',
+            help:
+              sources.length === 0 ? 'No connection offers a stream yet: add one on the Connections page.' : undefined,
+          })}
           {connectionId &&
             select(
               'stream',

@@ -74,10 +74,34 @@ export interface Delivery {
   payloadPreview: string;
 }
 
-export type TestAnswer = { deliveryId: number } & (
+/** A confirmed test: the real workflow ran (or Qualtrics refused it). */
+export type TestAnswer = { dryRun: false; deliveryId: number } & (
   | { ok: true; status: number | null; eventId: string | null; requestId: string | null }
   | { ok: false; status: number | null; error: DeliveryError }
 );
+
+export interface PlannedRequest {
+  method: string;
+  url: string;
+  /** Credentials masked (`Basic ••••`). */
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** A test not yet confirmed: what would be sent, and what sending it does. */
+export interface TestPlan {
+  dryRun: true;
+  request: PlannedRequest | null;
+  warning: string;
+  error: { code: string; message: string } | null;
+}
+
+/** What a new rule's key/values were checked against, and what they would send for it. */
+export interface RuleCheck {
+  sample: { source: 'pasted' | 'event' | 'built'; eventId: number | null };
+  values: Record<string, unknown>;
+  unverified: string[];
+}
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -111,10 +135,17 @@ export const qualtricsApi = {
     call<{ trigger: Trigger }>('PATCH', `/triggers/${id(triggerId)}`, patch).then((r) => r.trigger),
   deleteTrigger: (triggerId: string) => call<void>('DELETE', `/triggers/${id(triggerId)}`),
   rotateSecret: (triggerId: string) => call<SecretAnswer>('POST', `/triggers/${id(triggerId)}/rotate-secret`),
-  test: (triggerId: string) => call<TestAnswer>('POST', `/triggers/${id(triggerId)}/test`, {}),
+  /** A dry run: the request a test would send; nothing is sent. */
+  planTest: (triggerId: string) => call<TestPlan>('POST', `/triggers/${id(triggerId)}/test`, {}),
+  /** Runs the real workflow once, with the placeholder values the plan showed. */
+  test: (triggerId: string) => call<TestAnswer>('POST', `/triggers/${id(triggerId)}/test`, { confirm: true }),
   rules: () => call<{ rules: Rule[] }>('GET', '/rules').then((r) => r.rules),
-  createRule: (input: { triggerId: string; event: string; sourceId: string | null }) =>
-    call<{ rule: Rule }>('POST', '/rules', { ...input, type: 'track' }).then((r) => r.rule),
+  createRule: (input: {
+    triggerId: string;
+    event: string;
+    sourceId: string | null;
+    sample?: Record<string, unknown> | undefined;
+  }) => call<{ rule: Rule & { check: RuleCheck } }>('POST', '/rules', { ...input, type: 'track' }).then((r) => r.rule),
   deleteRule: (ruleId: string) => call<void>('DELETE', `/rules/${id(ruleId)}`),
   deliveries: (q: { triggerId?: string; state?: string }) => {
     const params = new URLSearchParams(Object.entries(q).filter(([, v]) => v) as [string, string][]);

@@ -17,6 +17,9 @@ const BADGE: Record<DeliveryState, string> = {
   failed: 'state-failed',
 };
 
+/** Qualtrics answered 2xx: the workflow ran, so the hub never replays it. */
+const accepted = (d: Delivery) => d.statusCode !== null && d.statusCode >= 200 && d.statusCode < 300;
+
 interface Props {
   deliveries: Delivery[];
   counts: DeliveryCounts | undefined;
@@ -127,13 +130,12 @@ export function DeliveriesSection({ deliveries, counts, triggers, filter, onFilt
                 </td>
                 <td>{d.statusCode ?? '—'}</td>
                 <td class="small ids">
-                  {d.eventId ? (
+                  {d.state === 'delivered' ? (
+                    // Qualtrics documents no answer body: an id it did not send is shown as such.
                     <>
+                      <div>eventId {d.eventId ? <code>{d.eventId}</code> : <span class="muted">not given</span>}</div>
                       <div>
-                        eventId <code>{d.eventId}</code>
-                      </div>
-                      <div>
-                        requestId <code>{d.requestId}</code>
+                        requestId {d.requestId ? <code>{d.requestId}</code> : <span class="muted">not given</span>}
                       </div>
                     </>
                   ) : d.lastError ? (
@@ -146,7 +148,7 @@ export function DeliveriesSection({ deliveries, counts, triggers, filter, onFilt
                 </td>
                 <td class="nowrap">{formatTime(d.deliveredAt ?? d.createdAt)}</td>
                 <td class="actions">
-                  {d.state === 'failed' && d.origin !== 'test' && (
+                  {d.state === 'failed' && d.origin !== 'test' && !accepted(d) && (
                     <button
                       type="button"
                       class="button small"

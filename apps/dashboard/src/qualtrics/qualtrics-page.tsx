@@ -13,7 +13,7 @@ type Reveal = { answer: SecretAnswer; reason: 'created' | 'rotated' };
 const POLL_MS = 2000;
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** Gainsight ↔ Qualtrics: workflow triggers (webhook + event rules), Test connection, deliveries. */
+/** Gainsight ↔ Qualtrics: workflow triggers (webhook + event rules), Test (dry run, then confirmed), deliveries. */
 export function QualtricsPage() {
   const [connections, setConnections] = useState<Connection[]>([]);
   const [sources, setSources] = useState<Source[]>([]);
@@ -105,6 +105,7 @@ export function QualtricsPage() {
               key={t.id}
               trigger={t}
               connection={connections.find((c) => c.id === t.connectionId)}
+              connections={connections}
               rules={rules.filter((r) => r.triggerId === t.id)}
               sources={sources}
               onChanged={() => void refresh()}

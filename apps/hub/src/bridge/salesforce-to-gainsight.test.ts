@@ -89,7 +89,7 @@ describe('salesforce.to_gainsight_usage', () => {
     expect(b.gainsight.state.events[0]?.body).toMatchObject({ jobId: String(runs[0]?.id) });
   });
 
-  it('re-running on the same date loads only what is missing; a refused batch is counted per record', async () => {
+  it('re-running on the same date loads only what is missing; a refused row is counted per record', async () => {
     const { body } = await leg({
       fieldMap: [FIELD_MAP[0]!, { from: 'Customer_Tier__c', to: 'Tier__gc' }],
       publishEvent: true,
@@ -100,31 +100,36 @@ describe('salesforce.to_gainsight_usage', () => {
     for (const id of all.slice(0, 30)) {
       rows.push({ AccountId__gc: id, UsageDate__gc: RUN_DAY_MS, AggregationLevel__gc: 'ACCOUNTLEVEL', Gsid: `X${id}` });
     }
-    // One account's tier is not a Gainsight picklist value: Gainsight refuses its whole batch of 50.
+    // One account's tier is not an item of the Gainsight picklist: its row fails alone (labels are
+    // translated to item GSIDs before sending, and an unknown one is never sent).
     const bad = b.salesforce.record('Account', all[31]!)!;
     const tier = bad.Customer_Tier__c;
     bad.Customer_Tier__c = 'Galactic';
     const run = await b.run(body.pipeline.id);
     expect(run.status).toBe('completed');
-    expect(run.counts).toMatchObject({ read: 120, written: 40, failed: 50 });
+    expect(run.counts).toMatchObject({ read: 120, written: 89, failed: 1 });
     expect(run.counts.reasons).toMatchObject({
       [`already loaded for ${RUN_DATE}`]: 30,
-      'Gainsight refused the row: GSOBJ_1012': 1,
-      'Gainsight refused the row: GSOBJ_1006': 49,
+      'Gainsight refused the row: invalid_request': 1,
     });
     expect(run.details?.failures).toContainEqual(
-      expect.objectContaining({ accountId: all[31], message: expect.stringMatching(/Picklist value not allowed/) }),
+      expect.objectContaining({
+        accountId: all[31],
+        message: expect.stringMatching(
+          /Picklist value not allowed for Tier__gc: "Galactic" is not one of its labels \(/,
+        ),
+      }),
     );
     expect(b.gainsight.state.events.at(-1)?.body).toMatchObject({
       status: 'PARTIAL_SUCCESS',
-      successCount: 40,
-      failureCount: 50,
+      successCount: 89,
+      failureCount: 1,
       totalCount: 90,
     });
-    // Fixed in Salesforce, run again: the 50 missing rows load, none twice.
+    // Fixed in Salesforce, run again: the missing row loads, none twice.
     bad.Customer_Tier__c = tier ?? 'SMB';
     const again = await b.run(body.pipeline.id);
-    expect(again.counts).toMatchObject({ written: 50, failed: 0 });
+    expect(again.counts).toMatchObject({ written: 1, failed: 0 });
     const today = rows.filter((r) => r.UsageDate__gc === RUN_DAY_MS);
     expect(today).toHaveLength(120);
     expect(new Set(today.map((r) => r.AccountId__gc)).size).toBe(120);

@@ -70,6 +70,8 @@ export interface EventsTable {
   last_error_json: string | null;
   delivered_at: number | null;
   updated_at: number;
+  /** Vendor calls that carried this event and got no answer (see migration 0008). */
+  unanswered_sends: Generated<number>;
 }
 
 export interface PipelinesTable {

@@ -12,13 +12,7 @@ import {
 import type { ConnectionStore } from '../connections.js';
 import type { Db } from '../db/index.js';
 import { sqliteOf } from '../db/index.js';
-import {
-  type Destinations,
-  type DestinationView,
-  DEFAULT_FLUSH_WINDOW_MS,
-  hostSettingsOf,
-  ownSettingsOf,
-} from '../destinations.js';
+import { type Destinations, type DestinationView, hostSettingsOf, ownSettingsOf } from '../destinations.js';
 import type { HubLogger } from '../logger.js';
 import { getOrCreate } from '../util.js';
 import { deliverMapped } from './mapped.js';
@@ -41,6 +35,8 @@ export interface DeliveryEngineDeps {
   /** Most events taken in one cycle of one destination. */
   maxPerCycle?: number;
   random?: () => number;
+  /** How often the running loop looks for destinations added, changed, disabled or removed (ms). */
+  refreshMs?: number;
 }
 
 export interface CycleSummary {
@@ -49,26 +45,52 @@ export interface CycleSummary {
   delivered: number;
   retrying: number;
   failed: number;
+  /** Events left waiting behind an earlier update of the same entity that is to be retried. */
+  held?: number | undefined;
+}
+
+interface Row {
+  id: number;
+  payload_json: string;
+  attempts: number;
+}
+
+/** A destination's own delivery loop while the engine runs. */
+interface Lane {
+  view: DestinationView;
+  done: Promise<void>;
 }
 
 /**
  * The delivery loop: per destination, take the due events of the sources routed to it, deliver them as
- * one coalesced window, and record each event's fate. Ingest never waits for any of this.
+ * one coalesced window, and record each event's fate as soon as the vendor answered for it. Ingest never
+ * waits for any of this.
+ *
+ * - Every destination has its own loop (a lane): a destination waiting for its vendor's window (the
+ *   limiter), a slow vendor or a long backlog delays no other destination.
+ * - Updates of one entity stay in order: an event whose entity (the destination's `entityKeys`) has an
+ *   earlier event waiting to be retried is held back until that one is due, and then goes with it.
+ * - Each call's outcome is written when the vendor answers (the destination's `onOutcome`), and each call
+ *   is counted on its events while in flight (`sending`), so a crash re-sends only the calls in flight
+ *   and every send that got no answer is counted on its event as a possible duplicate.
  *
  * It names no vendor: a destination's kind is a connector id, and what delivery means comes from that
  * connector's `destination` (its own `deliver`, or the host's mapped delivery over its writers).
- * Events of a message type the destination does not take are marked delivered with nothing sent (as a
- * destination that ignores them would answer); no note is kept.
+ * Events of a message type the destination does not take fail at once, saying which types it takes.
  */
 export function createDeliveryEngine(deps: DeliveryEngineDeps) {
   const { db, logger, now } = deps;
   const sqlite = sqliteOf(db);
   const maxPerCycle = deps.maxPerCycle ?? 20_000;
+  const refreshMs = deps.refreshMs ?? 1000;
   // Memory each destination keeps between windows (vendor id caches…); lost on restart by design.
   const states = new Map<string, Map<string, unknown>>();
+  // Entity keys of events still queued, per destination: computed once per event, rebuilt after a restart.
+  const keyCache = new Map<string, Map<number, string[]>>();
   const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
+  const lanes = new Map<string, Lane>();
+  const locks = new Map<string, Promise<unknown>>();
+  let supervisor: Promise<void> | undefined;
   let stopped = false;
 
   const due = sqlite.prepare(
@@ -76,9 +98,26 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
      WHERE s.destination_id = ? AND e.state IN ('received', 'retrying') AND e.next_attempt_at <= ?
      ORDER BY e.id LIMIT ?`,
   );
+  // Queued events that are not due yet and came before the window's last event: the ones that can hold
+  // a later update of their entity back.
+  const waiting = sqlite.prepare(
+    `SELECT e.id, e.next_attempt_at FROM events e JOIN sources s ON s.id = e.source_id
+     WHERE s.destination_id = ? AND e.state IN ('received', 'retrying') AND e.next_attempt_at > ? AND e.id < ?
+     ORDER BY e.id`,
+  );
+  const payloadOf = sqlite.prepare('SELECT payload_json FROM events WHERE id = ?');
+  const hold = sqlite.prepare(
+    `UPDATE events SET next_attempt_at = ?, last_error_json = COALESCE(last_error_json, ?), updated_at = ?
+     WHERE id = ? AND state IN ('received', 'retrying')`,
+  );
+  // A delivered event that had sends without an answer keeps a note saying so (a possible duplicate).
   const markDelivered = sqlite.prepare(
     `UPDATE events SET state = 'delivered', attempts = attempts + 1, delivered_at = ?, destination_id = ?,
-     last_error_json = NULL, updated_at = ? WHERE id = ?`,
+     last_error_json = CASE WHEN unanswered_sends > 0 THEN json_object(
+       'code', 'possible_duplicate',
+       'message', printf('Delivered; %d earlier send(s) of it got no answer (a timeout, a dropped connection or a restart while in flight), so the vendor may have received it more than once', unanswered_sends),
+       'sends', unanswered_sends, 'at', ?) ELSE NULL END,
+     updated_at = ? WHERE id = ?`,
   );
   const markRetry = sqlite.prepare(
     `UPDATE events SET state = 'retrying', attempts = attempts + 1, next_attempt_at = ?, destination_id = ?,
@@ -88,6 +127,13 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
     `UPDATE events SET state = 'failed', attempts = attempts + 1, destination_id = ?, last_error_json = ?,
      updated_at = ? WHERE id = ?`,
   );
+  const countSend = sqlite.prepare('UPDATE events SET unanswered_sends = unanswered_sends + 1 WHERE id = ?');
+  const countAnswer = sqlite.prepare(
+    'UPDATE events SET unanswered_sends = MAX(0, unanswered_sends - 1) WHERE id = ? AND unanswered_sends > 0',
+  );
+  const sends = sqlite.transaction((ids: number[], statement: typeof countSend) => {
+    for (const id of ids) statement.run(id);
+  });
 
   const lastConfigError = new Map<string, string>();
   const noteConfigError = sqlite.prepare(
@@ -99,16 +145,18 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
   const apply = sqlite.transaction(
     (
       destinationId: string,
-      outcomes: Map<number, DeliveryOutcome>,
+      outcomes: Array<[number, DeliveryOutcome]>,
       attempts: Map<number, number>,
       maxAttempts: number,
+      summary: CycleSummary,
     ) => {
       const t = now();
-      const summary: CycleSummary = { destinationId, taken: outcomes.size, delivered: 0, retrying: 0, failed: 0 };
+      const keys = keyCache.get(destinationId);
       for (const [id, o] of outcomes) {
         if (o.kind === 'delivered') {
-          markDelivered.run(t, destinationId, t, id);
+          markDelivered.run(t, destinationId, t, t, id);
           summary.delivered += 1;
+          keys?.delete(id);
           continue;
         }
         const attempt = (attempts.get(id) ?? 0) + 1;
@@ -123,9 +171,9 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
               : o.error;
           markFailed.run(destinationId, JSON.stringify(error), t, id);
           summary.failed += 1;
+          keys?.delete(id);
         }
       }
-      return summary;
     },
   );
 
@@ -136,12 +184,81 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
     return { definition, target: { connector, settings, secrets, ctx } };
   }
 
+  /** The entity keys of an event for this destination (cached while the event is queued). */
+  function keysFinder(
+    destinationId: string,
+    definition: EventDestinationDefinition,
+    settings: unknown,
+    connectionSettings: unknown,
+  ) {
+    const cache = getOrCreate(keyCache, destinationId, () => new Map<number, string[]>());
+    const compute = (message: TrackingMessage): string[] => {
+      if (!definition.messageTypes.includes(message.type)) return [];
+      try {
+        const args = { settings, connectionSettings };
+        if (definition.entityKeys) return definition.entityKeys(message, args);
+        if (!definition.map) return [];
+        const mapped = definition.map(message, args);
+        if ('error' in mapped) return [];
+        return mapped.records.flatMap((r) => (r.key === undefined ? [] : [`${r.writer}:${r.key}`]));
+      } catch {
+        return []; // a message that cannot be mapped updates nothing: it fails in its window with the reason
+      }
+    };
+    return (id: number, message?: TrackingMessage): string[] => {
+      let keys = cache.get(id);
+      if (keys === undefined) {
+        let m = message;
+        if (!m) {
+          const row = payloadOf.get(id) as { payload_json: string } | undefined;
+          m = row ? (JSON.parse(row.payload_json) as TrackingMessage) : undefined;
+        }
+        keys = m ? compute(m) : [];
+        cache.set(id, keys);
+      }
+      return keys;
+    };
+  }
+
+  /**
+   * The events of this window that must wait: an earlier event of one of their entities is queued but not
+   * due (it waits for a retry, or is itself held). Each waits until the latest of those is due, and its own
+   * entities then hold the window's later events in turn.
+   */
+  function holdsOf(
+    destinationId: string,
+    window: DueEvent[],
+    keysOf: (id: number, message?: TrackingMessage) => string[],
+  ): Map<number, { until: number; after: number }> {
+    const held = new Map<number, { until: number; after: number }>();
+    const last = window.at(-1);
+    if (!last) return held;
+    const keyed = window.filter((e) => keysOf(e.id, e.message).length > 0);
+    if (keyed.length === 0) return held;
+    const blockers = new Map<string, Array<{ id: number; until: number }>>();
+    const add = (key: string, id: number, until: number) => getOrCreate(blockers, key, () => []).push({ id, until });
+    const rows = waiting.all(destinationId, now(), last.id) as Array<{ id: number; next_attempt_at: number }>;
+    for (const r of rows) for (const key of keysOf(r.id)) add(key, r.id, r.next_attempt_at);
+    if (blockers.size === 0) return held;
+    for (const e of keyed) {
+      let until = -1;
+      let after = -1;
+      for (const key of keysOf(e.id)) {
+        for (const b of blockers.get(key) ?? []) {
+          if (b.id >= e.id) continue;
+          if (b.until > until) until = b.until;
+          if (after < 0 || b.id < after) after = b.id;
+        }
+      }
+      if (until < 0) continue;
+      held.set(e.id, { until, after });
+      for (const key of keysOf(e.id)) add(key, e.id, until);
+    }
+    return held;
+  }
+
   async function cycleFor(destination: DestinationView): Promise<CycleSummary | undefined> {
-    const rows = due.all(destination.id, now(), maxPerCycle) as Array<{
-      id: number;
-      payload_json: string;
-      attempts: number;
-    }>;
+    const rows = due.all(destination.id, now(), maxPerCycle) as Row[];
     if (rows.length === 0) return undefined;
     // The destination cannot work as configured (connection gone, connector without a destination, a map
     // that cannot be built…): the events stay queued, and each shows why, so the dashboard can tell the
@@ -166,27 +283,98 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
     const settings = ownSettingsOf(definition, destination.settings);
     const events = rows.map((r) => ({ id: r.id, message: JSON.parse(r.payload_json) as TrackingMessage }));
     const accepted = new Set<string>(definition.messageTypes);
-    const taken: DueEvent[] = events.filter((e) => accepted.has(e.message.type));
+    const attempts = new Map(rows.map((r) => [r.id, r.attempts]));
+    const summary: CycleSummary = {
+      destinationId: destination.id,
+      taken: rows.length,
+      delivered: 0,
+      retrying: 0,
+      failed: 0,
+      held: 0,
+    };
+
+    const keysOf = keysFinder(destination.id, definition, settings, target.settings);
+    const holds = holdsOf(
+      destination.id,
+      events.filter((e) => accepted.has(e.message.type)),
+      keysOf,
+    );
+    if (holds.size > 0) {
+      const t = now();
+      sqlite.transaction(() => {
+        for (const [id, { until, after }] of holds) {
+          const note = JSON.stringify({
+            code: 'waiting',
+            message: `Waits for event ${after}, an earlier update of the same entity, to be delivered first`,
+            at: t,
+          });
+          hold.run(until, note, t, id);
+        }
+      })();
+      summary.held = holds.size;
+    }
+    const taken: DueEvent[] = events.filter((e) => accepted.has(e.message.type) && !holds.has(e.id));
+    const inWindow = new Set(taken.map((e) => e.id));
+    const applied = new Set<number>();
+    // Events of this window already recorded as to be retried: later updates of their entities must follow.
+    const retried = new Set<number>();
+    const record = (outcomes: Array<[number, DeliveryOutcome]>) => {
+      const fresh = outcomes.filter(([id]) => !applied.has(id));
+      for (const [id, o] of fresh) {
+        applied.add(id);
+        if (o.kind === 'retry') retried.add(id);
+      }
+      if (fresh.length > 0) apply(destination.id, fresh, attempts, host.maxAttempts, summary);
+    };
+    // The destination tells each fate as the vendor answers: written at once, so a crash later in the
+    // window sends again only what had no answer yet.
+    const onOutcome = (ids: number[], outcome: DeliveryOutcome) => {
+      if (controller.signal.aborted) return; // stopping: what had no answer stays queued as it was
+      record(ids.filter((id) => inWindow.has(id)).map((id) => [id, outcome]));
+    };
+    const sending = async <T>(ids: number[], call: () => Promise<T>): Promise<T> => {
+      if (controller.signal.aborted) throw new ConnectorError('transient', 'Delivery is stopping');
+      const mine = ids.filter((id) => inWindow.has(id));
+      sends(mine, countSend);
+      try {
+        const answer = await call();
+        sends(mine, countAnswer);
+        return answer;
+      } catch (error) {
+        if (!unanswered(error)) sends(mine, countAnswer);
+        throw error;
+      }
+    };
+
     let outcomes: Map<number, DeliveryOutcome>;
     try {
       outcomes =
         taken.length === 0
           ? new Map()
           : definition.deliver
-            ? await definition.deliver({ events: taken, settings, target, state: stateOf(destination.id) })
-            : await deliverMapped({ events: taken, definition, settings, target });
+            ? await definition.deliver({
+                events: taken,
+                settings,
+                target,
+                state: stateOf(destination.id),
+                onOutcome,
+                sending,
+              })
+            : await deliverMapped({ events: taken, definition, settings, target, onOutcome, sending });
     } catch (error) {
-      if (controller.signal.aborted) throw error;
-      if (isConnectorError(error) && error.code === 'config') return blocked(error);
-      // Anything else the destination threw is this window's answer: retry or fail every event in it.
+      if (controller.signal.aborted) return summary;
+      if (isConnectorError(error) && error.code === 'config' && applied.size === 0) return blocked(error);
+      // Anything else the destination threw is this window's answer for every event not yet answered.
       const outcome = outcomeOf(error, now());
       outcomes = new Map(taken.map((e) => [e.id, outcome]));
     }
+    if (controller.signal.aborted) return summary;
     lastConfigError.delete(destination.id);
     // Exactly one fate per event of this window (an answer about any other id is ignored).
-    const fates = new Map<number, DeliveryOutcome>();
+    const fates: Array<[number, DeliveryOutcome]> = [];
     for (const e of events) {
-      fates.set(
+      if (holds.has(e.id) || applied.has(e.id)) continue;
+      fates.push([
         e.id,
         !accepted.has(e.message.type)
           ? unsupported(e.message.type, definition.title, definition.messageTypes)
@@ -195,12 +383,48 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
               kind: 'retry',
               error: { code: 'unexpected', message: 'The destination gave no outcome for this event', at: now() },
             }),
-      );
+      ]);
     }
-    const attempts = new Map(rows.map((r) => [r.id, r.attempts]));
-    const summary = apply(destination.id, fates, attempts, host.maxAttempts);
+    record(inOrder(fates, retried, keysOf));
     deps.onChange?.(summary);
     return summary;
+  }
+
+  /**
+   * The last guard of the order per entity inside a window: when an event is to be retried, a later event
+   * of one of its entities that the window delivered is retried with it (sent again, merged after it), so
+   * the retry of the older update cannot land after the newer one. It happens when one event needed several
+   * calls and only some failed: a group whose company write landed, merged with a newer group of that
+   * company, but whose person write must be retried. The upsert sent twice changes nothing.
+   */
+  function inOrder(
+    fates: Array<[number, DeliveryOutcome]>,
+    retried: Set<number>,
+    keysOf: (id: number) => string[],
+  ): Array<[number, DeliveryOutcome]> {
+    const firstRetry = new Map<string, number>();
+    const retrying = [...retried, ...fates.filter(([, o]) => o.kind === 'retry').map(([id]) => id)];
+    for (const id of retrying)
+      for (const key of keysOf(id)) if ((firstRetry.get(key) ?? Number.POSITIVE_INFINITY) > id) firstRetry.set(key, id);
+    if (firstRetry.size === 0) return fates;
+    return fates.map(([id, o]): [number, DeliveryOutcome] => {
+      if (o.kind !== 'delivered') return [id, o];
+      const before = keysOf(id)
+        .map((key) => firstRetry.get(key))
+        .find((first) => first !== undefined && first < id);
+      if (before === undefined) return [id, o];
+      return [
+        id,
+        {
+          kind: 'retry',
+          error: {
+            code: 'waiting',
+            message: `Sent again with event ${before}, an earlier update of the same entity that is to be retried`,
+            at: now(),
+          },
+        },
+      ];
+    });
   }
 
   /** A call type the destination does not take fails at once, saying which it takes (as RudderStack does). */
@@ -212,46 +436,85 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
     };
   };
 
-  /** One pass over every enabled destination; resolves with what each did. */
-  async function runOnce(): Promise<CycleSummary[]> {
-    const out: CycleSummary[] = [];
-    for (const destination of await deps.destinations.list()) {
-      if (!destination.enabled || stopped) continue;
-      try {
-        const summary = await cycleFor(destination);
-        if (summary) out.push(summary);
-      } catch (error) {
-        if (controller.signal.aborted) break;
-        // A broken configuration keeps its events queued (state unchanged); the log says why.
-        logger.error('Delivery cycle failed', { destinationId: destination.id, error });
-      }
-    }
-    return out;
+  /** One destination's cycles never overlap (the running loop and a test's `runOnce` may both ask). */
+  function exclusive<T>(id: string, task: () => Promise<T>): Promise<T> {
+    const run = (locks.get(id) ?? Promise.resolve()).then(task);
+    const tail = run.catch(() => undefined);
+    locks.set(id, tail);
+    void tail.then(() => {
+      if (locks.get(id) === tail) locks.delete(id);
+    });
+    return run;
   }
 
-  const intervalOf = async () => {
-    const list = await deps.destinations.list();
-    const windows = list.filter((d) => d.enabled).map((d) => hostSettingsOf(d.settings).flushWindowMs);
-    return windows.length ? Math.min(...windows) : DEFAULT_FLUSH_WINDOW_MS;
-  };
+  async function cycleSafely(destination: DestinationView): Promise<CycleSummary | undefined> {
+    try {
+      return await exclusive(destination.id, () => cycleFor(destination));
+    } catch (error) {
+      if (controller.signal.aborted) return undefined;
+      // A broken configuration keeps its events queued (state unchanged); the log says why.
+      logger.error('Delivery cycle failed', { destinationId: destination.id, error });
+      return undefined;
+    }
+  }
+
+  /** One cycle of every enabled destination, side by side; resolves with what each did. */
+  async function runOnce(): Promise<CycleSummary[]> {
+    if (stopped) return [];
+    const enabled = (await deps.destinations.list()).filter((d) => d.enabled);
+    const done = await Promise.all(enabled.map((d) => cycleSafely(d)));
+    return done.filter((s): s is CycleSummary => s !== undefined);
+  }
 
   const stateOf = (destinationId: string) => getOrCreate(states, destinationId, () => new Map<string, unknown>());
 
-  const schedule = (ms: number) => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = (async () => {
-        let busy = false;
-        try {
-          busy = (await runOnce()).some((s) => s.taken >= maxPerCycle);
-        } catch (error) {
-          logger.error('Delivery loop error', { error });
-        }
-        // A full window means a backlog: go again at once rather than after the flush window.
-        schedule(busy ? 0 : await intervalOf().catch(() => 2000));
-      })();
-    }, ms);
-  };
+  /** Resolves after `ms`, or at once when the engine stops. */
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (controller.signal.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        controller.signal.removeEventListener('abort', done);
+        resolve();
+      }
+      controller.signal.addEventListener('abort', done, { once: true });
+    });
+
+  /** A destination's loop: a cycle, then its own flush window (at once again while a backlog fills windows). */
+  async function runLane(id: string, lane: Lane) {
+    while (!stopped && lanes.get(id) === lane) {
+      // Each cycle reads the destination as saved now: an edit (a new event version, a field map) applies
+      // to the next window, not after the supervisor's next refresh.
+      const fresh = await deps.destinations.get(id).catch(() => undefined);
+      if (!fresh?.enabled) {
+        if (lanes.get(id) === lane) lanes.delete(id);
+        return;
+      }
+      lane.view = fresh;
+      const summary = await cycleSafely(lane.view);
+      if (stopped || lanes.get(id) !== lane) return;
+      const busy = summary !== undefined && summary.taken >= maxPerCycle;
+      await pause(busy ? 0 : hostSettingsOf(lane.view.settings).flushWindowMs);
+    }
+  }
+
+  /** Start a lane for each enabled destination, update changed ones, retire removed or disabled ones. */
+  async function refresh() {
+    const list = await deps.destinations.list();
+    const enabled = new Map(list.filter((d) => d.enabled).map((d) => [d.id, d]));
+    for (const id of lanes.keys()) if (!enabled.has(id)) lanes.delete(id);
+    for (const [id, view] of enabled) {
+      const lane = lanes.get(id);
+      if (lane) {
+        lane.view = view;
+        continue;
+      }
+      const created: Lane = { view, done: Promise.resolve() };
+      lanes.set(id, created);
+      created.done = runLane(id, created);
+    }
+  }
 
   return {
     runOnce,
@@ -266,19 +529,32 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
       return all;
     },
     start() {
+      if (supervisor) return;
       stopped = false;
-      schedule(0);
+      supervisor = (async () => {
+        while (!stopped) {
+          await refresh().catch((error) => logger.error('Delivery loop error', { error }));
+          await pause(refreshMs);
+        }
+      })();
     },
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
       controller.abort();
-      await running?.catch(() => {});
+      await supervisor?.catch(() => {});
+      await Promise.all([...lanes.values()].map((l) => l.done.catch(() => {})));
+      await Promise.all([...locks.values()]);
+      lanes.clear();
     },
   };
 }
 
 export type DeliveryEngine = ReturnType<typeof createDeliveryEngine>;
+
+/** A call that got no answer: the vendor may or may not have received it. */
+function unanswered(error: unknown): boolean {
+  return isConnectorError(error) && error.code === 'transient' && error.status === undefined;
+}
 
 /** The event destination a destination's connection offers, checked against the destination's kind. */
 function offeredBy(connector: ConnectorDefinition, kind: string): EventDestinationDefinition {

@@ -2,6 +2,7 @@ import {
   combineOutcomes,
   ConnectorError,
   DELIVERED,
+  type DeliveryHooks,
   type DeliveryOutcome,
   type DestinationRecord,
   type DestinationTarget,
@@ -67,19 +68,41 @@ const resultOutcome = (result: WriteResult | undefined, now: number): DeliveryOu
  *
  * Throws ConnectorError 'config' when `map` does: the destination cannot work as configured.
  */
-export async function deliverMapped(args: {
-  events: DueEvent[];
-  definition: EventDestinationDefinition;
-  settings: unknown;
-  target: DestinationTarget;
-}): Promise<Map<number, DeliveryOutcome>> {
+export async function deliverMapped(
+  args: {
+    events: DueEvent[];
+    definition: EventDestinationDefinition;
+    settings: unknown;
+    target: DestinationTarget;
+  } & DeliveryHooks,
+): Promise<Map<number, DeliveryOutcome>> {
   const { events, definition, settings, target } = args;
   const now = () => target.ctx.now();
   const map = definition.map;
   if (!map) throw new ConnectorError('config', 'The destination has neither map nor deliver');
   const outcomes = new Map<number, DeliveryOutcome>();
-  const settle = (eventId: number, outcome: DeliveryOutcome) =>
-    outcomes.set(eventId, combineOutcomes(outcomes.get(eventId) ?? DELIVERED, outcome));
+  // Records of each event still waiting for an answer: at 0 its fate is known and reported at once.
+  const pending = new Map<number, number>();
+  const answered: Array<[number, DeliveryOutcome]> = [];
+  const settle = (eventId: number, outcome: DeliveryOutcome) => {
+    const fate = combineOutcomes(outcomes.get(eventId) ?? DELIVERED, outcome);
+    outcomes.set(eventId, fate);
+    const left = (pending.get(eventId) ?? 1) - 1;
+    pending.set(eventId, left);
+    if (left === 0) answered.push([eventId, fate]);
+  };
+  // Events answered in the returned map only: those of several records (some may land while another is
+  // retried) and those merged with one. The host keeps their entities in order, which it can do only for
+  // fates it has not recorded yet.
+  const deferred = new Set<number>();
+  // Reported after each vendor answer, one report per distinct fate (the host writes each in one go).
+  const flush = () => {
+    if (answered.length === 0) return;
+    const byFate = new Map<DeliveryOutcome, number[]>();
+    for (const [id, fate] of answered.splice(0)) if (!deferred.has(id)) getOrCreate(byFate, fate, () => []).push(id);
+    for (const [fate, ids] of byFate) args.onOutcome?.(ids, fate);
+  };
+  const sending = args.sending ?? ((_ids, call) => call());
   const groups = new Map<string, Group>();
 
   for (const { id, message } of events) {
@@ -97,10 +120,18 @@ export async function deliverMapped(args: {
     }
     // An event that became no record is delivered: the destination chose to send nothing for it.
     outcomes.set(id, outcomes.get(id) ?? DELIVERED);
+    pending.set(id, mapped.records.length);
     for (const r of mapped.records) addRecord(groups, target, definition.merge, id, r, settle, now);
   }
+  answered.length = 0; // fates known before any call (no writer…) are in the returned map
+  for (const group of groups.values())
+    for (const item of group.items)
+      if (item.parts.some((p) => (pending.get(p.eventId) ?? 0) > 1))
+        for (const p of item.parts) deferred.add(p.eventId);
+  for (const [id, n] of pending) if (n > 1) deferred.add(id);
 
-  for (const group of groups.values()) await writeGroup(group, target, settle, now);
+  for (const group of groups.values()) await writeGroup(group, target, settle, now, sending, flush);
+  flush();
   return outcomes;
 }
 
@@ -155,10 +186,30 @@ async function writeGroup(
   target: DestinationTarget,
   settle: (eventId: number, outcome: DeliveryOutcome) => void,
   now: () => number,
+  sending: NonNullable<DeliveryHooks['sending']>,
+  flush: () => void,
 ) {
-  const { writer, options } = group;
+  const { options } = group;
   const itemOf = new Map<SyncRecord, Item>(group.items.map((item) => [item.record, item]));
-  const answered = new Map<Item, WriteResult>();
+  // The events a record carries: a merged record all of its parts, an event's own record (resent alone) one.
+  const eventsOf = new Map<SyncRecord, number[]>();
+  for (const item of group.items) {
+    for (const part of item.parts) eventsOf.set(part.record, [part.eventId]);
+    eventsOf.set(
+      item.record,
+      item.parts.map((p) => p.eventId),
+    );
+  }
+  // Every vendor call runs inside `sending` with the events its records carry.
+  const writer: Writer = {
+    ...group.writer,
+    write: (a) =>
+      sending(
+        a.records.flatMap((record) => eventsOf.get(record) ?? []),
+        () => group.writer.write(a),
+      ),
+  };
+  const merged: Array<Item> = [];
   const write = (records: SyncRecord[], onBatch?: (records: SyncRecord[], results: WriteResult[]) => void) =>
     writeInBatches({
       writer,
@@ -169,37 +220,48 @@ async function writeGroup(
       ctx: target.ctx,
       onBatch,
     });
+  const answered = new Set<Item>();
   try {
     await write(
       group.items.map((item) => item.record),
-      (records, results) =>
+      (records, results) => {
         records.forEach((record, i) => {
           const item = itemOf.get(record);
           const result = results[i];
-          if (item && result) answered.set(item, result);
-        }),
+          if (!item || !result) return;
+          answered.add(item);
+          // The vendor refused what several events said together: asked again per event below.
+          if (!result.ok && isDataError(result.error) && item.parts.length > 1) merged.push(item);
+          else for (const part of item.parts) settle(part.eventId, resultOutcome(result, now()));
+        });
+        flush();
+      },
     );
   } catch (error) {
     // The call failed as a whole: what it carried, and what was still to send, share its answer.
     const outcome = outcomeOf(error, now());
     for (const item of group.items)
       if (!answered.has(item)) for (const part of item.parts) settle(part.eventId, outcome);
+    flush();
   }
-  for (const [item, result] of answered) {
-    if (!result.ok && isDataError(result.error) && item.parts.length > 1) {
-      // The vendor refused what several events said together: ask again per event, so a good update is
-      // not failed for a bad one merged into the same record.
-      for (const part of item.parts) {
-        try {
-          const [own] = await write([part.record]);
-          settle(part.eventId, resultOutcome(own, now()));
-        } catch (error) {
-          settle(part.eventId, outcomeOf(error, now()));
-        }
+  for (const item of merged) {
+    // One by one in event order, so a good update is not failed for a bad one merged into the same
+    // record; the first answer to retry goes to the later parts too (none may land before it).
+    for (const [i, part] of item.parts.entries()) {
+      let outcome: DeliveryOutcome;
+      try {
+        const [own] = await write([part.record]);
+        outcome = resultOutcome(own, now());
+      } catch (error) {
+        outcome = outcomeOf(error, now());
       }
-      continue;
+      settle(part.eventId, outcome);
+      if (outcome.kind === 'retry') {
+        for (const rest of item.parts.slice(i + 1)) settle(rest.eventId, outcome);
+        flush();
+        break;
+      }
+      flush();
     }
-    const outcome = resultOutcome(result, now());
-    for (const part of item.parts) settle(part.eventId, outcome);
   }
 }

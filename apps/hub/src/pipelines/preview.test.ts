@@ -1,5 +1,12 @@
 import { ConnectorError } from '@synchub/core';
-import { createGainsightSimulator, createQualtricsSimulator, listen, type LoggedRequest } from '@synchub/sandbox';
+import {
+  createGainsightSimulator,
+  createQualtricsSimulator,
+  type GainsightObjectDef,
+  listen,
+  type LoggedRequest,
+  picklistGsid,
+} from '@synchub/sandbox';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bridge, createBridge } from '../bridge/bridge-fixtures.js';
@@ -39,10 +46,21 @@ async function hubState(db: Db) {
   return out;
 }
 
+/** A record as Gainsight is sent it: the named picklist fields' labels replaced by their item GSIDs. */
+const asSent = (objects: GainsightObjectDef[], object: string, fields: string[]) => (record: Json) => ({
+  ...record,
+  ...Object.fromEntries(
+    fields.filter((f) => record[f] != null).map((f) => [f, picklistGsid(objects, object, f, record[f])]),
+  ),
+});
+
 /** Requests that change something, per simulator (their POST reads are not writes). */
 const WRITES: Record<string, (r: LoggedRequest) => boolean> = {
   salesforce: (r) => r.method !== 'GET' && !r.path.startsWith('/services/oauth2/'),
-  gainsight: (r) => r.method !== 'GET' && !r.path.startsWith('/v1/data/objects/query/'),
+  gainsight: (r) =>
+    r.method !== 'GET' &&
+    !r.path.startsWith('/v1/data/objects/query/') &&
+    r.path !== '/v1/meta/services/objects/describe',
   pendo: (r) => r.method !== 'GET' && r.path !== '/api/v1/aggregation',
   qualtrics: (r) => r.method !== 'GET' && !/\/export-responses$/.test(r.path),
 };
@@ -369,7 +387,7 @@ describe('previews of the bridge legs', { timeout: 60_000 }, () => {
         writerOptions: { keys: ['Name'] },
         mapping: [
           { from: 'Name', to: 'Name' },
-          { value: 'Sync preview', to: 'Stage' },
+          { value: 'Will Expand', to: 'Stage' },
         ],
         key: 'Name',
       },
@@ -379,13 +397,14 @@ describe('previews of the bridge legs', { timeout: 60_000 }, () => {
     const p = body.preview;
     expect(p).toMatchObject({ kind: 'sync', limit: 3, error: null, counts: { read: 3 } });
     expect(p.records).toHaveLength(3);
-    expect(p.records[0].after).toEqual({ Name: p.records[0].before.Name, Stage: 'Sync preview' });
+    expect(p.records[0].after).toEqual({ Name: p.records[0].before.Name, Stage: 'Will Expand' });
     expect(p.requests).toHaveLength(1);
+    // The records people see carry the label; the request names the picklist item by its GSID.
     expect(p.requests[0]).toMatchObject({
       connectionId: b.connections.gainsight,
       method: 'PUT',
       headers: { Accesskey: SECRET_MASK },
-      body: { records: p.records.map((r: Json) => r.after) },
+      body: { records: p.records.map((r: Json) => asSent(b.gainsight.state.objects, 'company', ['Stage'])(r.after)) },
     });
     expect(new URL(p.requests[0].url).search).toBe('?keys=Name');
     expect(b.gainsight.control.requests.slice(gsBefore).filter(WRITES.gainsight!)).toEqual([]);
@@ -404,9 +423,15 @@ describe('previews of the bridge legs', { timeout: 60_000 }, () => {
     const [insert, event] = body.preview.requests;
     expect(new URL(insert.url).pathname).toBe('/v1/data/objects/product_usage__gc');
     expect(insert).toMatchObject({ method: 'POST', headers: { Accesskey: SECRET_MASK } });
-    expect(insert.body.records).toEqual(body.preview.records.map((r: Json) => r.after));
+    const sent = asSent(b.gainsight.state.objects, 'product_usage__gc', ['AggregationLevel__gc']);
+    expect(insert.body.records).toEqual(body.preview.records.map((r: Json) => sent(r.after)));
     expect(insert.body.records[0]).toMatchObject({
-      AggregationLevel__gc: 'ACCOUNTLEVEL',
+      AggregationLevel__gc: picklistGsid(
+        b.gainsight.state.objects,
+        'product_usage__gc',
+        'AggregationLevel__gc',
+        'ACCOUNTLEVEL',
+      ),
       AccountId__gc: b.accountIds[0],
     });
     expect(new URL(event.url).pathname).toBe('/v1.0/api/eventManager/event');
@@ -565,7 +590,7 @@ describe('previews of Qualtrics responses and of a kind that throws', { timeout:
       connectorId: 'gainsight',
       method: 'POST',
       headers: { Accesskey: SECRET_MASK },
-      body: { records: rows },
+      body: { records: rows.map(asSent(gs.state.objects, 'survey_response', ['NPSCategory', 'SurveyType'])) },
     });
     expect(new URL(p.requests[0].url).pathname).toBe('/v1/data/objects/survey_response');
     expect(gs.control.requests.slice(gsBefore).filter(WRITES.gainsight!)).toEqual([]);

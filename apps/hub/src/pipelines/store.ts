@@ -141,6 +141,8 @@ export function createPipelineStore(deps: {
       id: string,
       patch: {
         name?: string | undefined;
+        /** Another connection of the kind's connector (checked, and the kind's save-time checks re-run). */
+        connectionId?: string | undefined;
         settings?: Record<string, unknown> | undefined;
         enabled?: boolean | undefined;
         schedule?: string | undefined;
@@ -152,13 +154,17 @@ export function createPipelineStore(deps: {
       const kind = kindOf(r.kind);
       if (patch.name !== undefined) await checkName(patch.name, id);
       const schedule = patch.schedule ?? r.schedule;
-      const settings = await validate(kind, r.connection_id, patch.settings ?? JSON.parse(r.settings_json), schedule);
+      const connectionId = patch.connectionId ?? r.connection_id;
+      const settings = await validate(kind, connectionId, patch.settings ?? JSON.parse(r.settings_json), schedule);
       const next: PipelinesTable = {
         ...r,
         name: patch.name ?? r.name,
+        connection_id: connectionId,
         settings_json: JSON.stringify(settings),
         enabled: patch.enabled === undefined ? r.enabled : patch.enabled ? 1 : 0,
         schedule,
+        // Kept across a change of connection (usually a replacement for the same account, where starting
+        // over would write everything again); `resetCursor` starts over on another account.
         cursor: patch.resetCursor ? null : r.cursor,
         next_run_at: schedule === r.schedule ? r.next_run_at : nextRunAt(schedule, now()),
         updated_at: iso(),

@@ -135,6 +135,7 @@ export function createDeliveryStore(db: Db, now: () => number) {
         .execute();
     },
 
+    /** Never on a delivered row: once Qualtrics accepted a call, its workflow has run and it stays delivered. */
     async markUndelivered(id: number, state: 'retrying' | 'failed', error: DeliveryError, nextAttemptAt = 0) {
       await db
         .updateTable('trigger_deliveries')
@@ -147,6 +148,7 @@ export function createDeliveryStore(db: Db, now: () => number) {
           updated_at: now(),
         }))
         .where('id', '=', id)
+        .where('state', '!=', 'delivered')
         .execute();
     },
 
@@ -203,17 +205,50 @@ export function createDeliveryStore(db: Db, now: () => number) {
       return out;
     },
 
-    /** Failed deliveries back in the queue, attempts reset: one by id, or every failed one (of a trigger). */
-    async replay(selector: { id?: number | undefined; triggerId?: string | undefined }): Promise<number> {
+    /**
+     * Failed deliveries a replay may send again: one by id, or every failed one (of a trigger). Never a
+     * test, and never one Qualtrics answered with a 2xx (kept as failed by older versions that could not
+     * read the answer): that workflow has already run.
+     */
+    async replayable(selector: { id?: number | undefined; triggerId?: string | undefined }) {
       let q = db
-        .updateTable('trigger_deliveries')
-        .set({ state: 'pending', attempts: 0, next_attempt_at: 0, updated_at: now() })
+        .selectFrom('trigger_deliveries')
+        .select(['id', 'trigger_id', 'origin', 'origin_ref'])
         .where('state', '=', 'failed')
-        // A test is a one-off answer on the dashboard; "Test connection" again sends another.
-        .where('origin', '!=', 'test');
+        .where('origin', '!=', 'test')
+        .where((eb) =>
+          eb.or([eb('status_code', 'is', null), eb('status_code', '<', 200), eb('status_code', '>=', 300)]),
+        );
       if (selector.id !== undefined) q = q.where('id', '=', selector.id);
       if (selector.triggerId) q = q.where('trigger_id', '=', selector.triggerId);
-      return Number((await q.executeTakeFirst()).numUpdatedRows);
+      return q.orderBy('id').execute();
+    },
+
+    /** Back in the queue, attempts reset, with a rebuilt payload when one is given. Only from `failed`. */
+    async requeue(id: number, payload?: Record<string, unknown>): Promise<boolean> {
+      const result = await db
+        .updateTable('trigger_deliveries')
+        .set({
+          state: 'pending',
+          attempts: 0,
+          next_attempt_at: 0,
+          updated_at: now(),
+          ...(payload ? { payload_json: JSON.stringify(payload) } : {}),
+        })
+        .where('id', '=', id)
+        .where('state', '=', 'failed')
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    /** Still failed, for a new reason (a replayed event that still has nothing to send). */
+    async refail(id: number, error: DeliveryError, payload: Record<string, unknown>) {
+      await db
+        .updateTable('trigger_deliveries')
+        .set({ last_error_json: JSON.stringify(error), payload_json: JSON.stringify(payload), updated_at: now() })
+        .where('id', '=', id)
+        .where('state', '=', 'failed')
+        .execute();
     },
   };
 }

@@ -33,18 +33,28 @@ const patchBody = z.strictObject({
   template: templateSchema.optional(),
   enabled: z.boolean().optional(),
 });
-const testBody = z.strictObject({ input: z.record(z.string(), z.unknown()).optional() }).default({});
+const testBody = z
+  .strictObject({
+    input: z.record(z.string(), z.unknown()).optional(),
+    /** Without it the answer is the request a test would send; with it the real workflow runs. */
+    confirm: z.boolean().optional(),
+  })
+  .default({});
+/** A sample event the rule's key/values are checked against (an object as the app sends it). */
+const sample = z.record(z.string(), z.unknown(), { error: 'a sample event must be a JSON object' });
 const ruleBody = z.strictObject({
   triggerId: z.string().min(1, 'required'),
   type: z.literal('track').default('track'),
   event: z.string().trim().min(1, 'required').max(200),
   sourceId: z.string().min(1).nullable().optional(),
   enabled: z.boolean().optional(),
+  sample: sample.optional(),
 });
 const rulePatch = z.strictObject({
   event: z.string().trim().min(1).max(200).optional(),
   sourceId: z.string().min(1).nullable().optional(),
   enabled: z.boolean().optional(),
+  sample: sample.optional(),
 });
 const rulesQuery = z.strictObject({ triggerId: z.string().min(1).optional() });
 const deliveriesQuery = z.strictObject({
@@ -98,7 +108,10 @@ export function qualtricsRoutes(deps: { qualtrics: Qualtrics; audit: Audit }) {
   );
 
   app.patch('/triggers/:id', json(patchBody), async (c) => {
-    const trigger = await triggers.update(c.req.param('id'), c.req.valid('json'));
+    const body = c.req.valid('json');
+    // Hub events feed this trigger through its rules: new key/values must find values in those events.
+    if (body.template) await rules.checkTemplateForRules(c.req.param('id'), body.template);
+    const trigger = await triggers.update(c.req.param('id'), body);
     await audit.record('qualtrics.trigger.update', trigger.id, { fields: Object.keys(c.req.valid('json')) });
     // Enabling a trigger releases the calls it held.
     qualtrics.wake();
@@ -117,10 +130,15 @@ export function qualtricsRoutes(deps: { qualtrics: Qualtrics; audit: Audit }) {
     return c.json({ trigger: await withStatus(c, trigger), secret, webhookUrl: webhookUrlOf(c, trigger.id) });
   });
 
-  /** "Test connection": a failed test is an answer (200, ok:false with Qualtrics' status and body). */
+  /**
+   * "Test": without `confirm: true` a dry run answering the request it would send (nothing is sent); with
+   * it, the real workflow runs. A failed test is an answer (200, ok:false with Qualtrics' status and body).
+   */
   app.post('/triggers/:id/test', json(testBody), async (c) => {
-    const result = await qualtrics.test(c.req.param('id'), c.req.valid('json').input);
-    await audit.record('qualtrics.trigger.test', c.req.param('id'), { ok: result.ok, status: result.status });
+    const result = await qualtrics.test(c.req.param('id'), c.req.valid('json'));
+    if (!result.dryRun) {
+      await audit.record('qualtrics.trigger.test', c.req.param('id'), { ok: result.ok, status: result.status });
+    }
     return c.json(result);
   });
 
@@ -153,9 +171,8 @@ export function qualtricsRoutes(deps: { qualtrics: Qualtrics; audit: Audit }) {
   /** Every failed delivery (of one trigger, or all) back in the queue. */
   app.post('/deliveries/replay', json(replayBody), async (c) => {
     const { triggerId } = c.req.valid('json');
-    const replayed = await deliveries.replay({ triggerId });
+    const replayed = await qualtrics.replay({ triggerId });
     await audit.record('qualtrics.deliveries.replay', triggerId ?? null, { replayed });
-    if (replayed > 0) qualtrics.wake();
     return c.json({ replayed });
   });
 
@@ -169,15 +186,36 @@ export function qualtricsRoutes(deps: { qualtrics: Qualtrics; audit: Audit }) {
     const id = deliveryIdOf(c);
     const found = await deliveries.get(id);
     if (!found) throw new HubError('not_found', `No delivery with id ${id}`);
+    if (found.state === 'delivered') {
+      const ids = [found.eventId && `eventId ${found.eventId}`, found.requestId && `requestId ${found.requestId}`]
+        .filter(Boolean)
+        .join(', ');
+      throw new HubError(
+        'conflict',
+        `Delivery ${id} was accepted by Qualtrics (${found.statusCode ?? '2xx'}${ids ? `, ${ids}` : ''}): its workflow has already run, so it is never sent again`,
+      );
+    }
+    if (found.state === 'failed' && found.statusCode !== null && found.statusCode >= 200 && found.statusCode < 300) {
+      throw new HubError(
+        'conflict',
+        `Delivery ${id} was answered ${found.statusCode} by Qualtrics, so its workflow has already run; it is never sent again`,
+      );
+    }
     if (found.state !== 'failed' || found.origin === 'test') {
       throw new HubError(
         'conflict',
-        `Delivery ${id} is ${found.origin === 'test' ? 'a test' : found.state}; only failed deliveries can be replayed`,
+        found.origin === 'test'
+          ? `Delivery ${id} is a test; send another test instead of replaying it`
+          : `Delivery ${id} is ${found.state} (queued); only failed deliveries can be replayed`,
       );
     }
-    const replayed = await deliveries.replay({ id });
+    const replayed = await qualtrics.replay({ id });
     await audit.record('qualtrics.deliveries.replay', String(id), { replayed });
-    qualtrics.wake();
+    const after = await deliveries.get(id);
+    if (replayed === 0 && after?.lastError) {
+      // Rebuilt from its event with the current key/values and still empty: say why, keep it failed.
+      throw new HubError('conflict', `Delivery ${id} was not replayed: ${after.lastError.message}`);
+    }
     return c.json({ replayed });
   });
 

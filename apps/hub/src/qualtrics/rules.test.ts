@@ -167,3 +167,121 @@ describe('hub events → workflow trigger', () => {
     expect(sim.state.events).toHaveLength(1);
   });
 });
+
+describe("rules: the trigger's key/values checked against a sample event; empty calls are not sent", () => {
+  const emailTrigger = async (template: Json[]) => {
+    const res = await t.request('POST', '/api/qualtrics/triggers', {
+      name: `Email follow-up ${template.length}`,
+      connectionId: ((await (await t.request('GET', '/api/connections')).json()) as Json).connections[0].id,
+      template,
+    });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as Json).trigger.id as string;
+  };
+
+  it('refuses a path the latest matching event lacks, naming it and the paths the event has', async () => {
+    const id = await emailTrigger([
+      { key: 'email', value: '$.Email' },
+      { key: 'company', value: '$.Company' },
+    ]);
+    await track('web', 'Onboarding Completed');
+    const res = await t.request('POST', '/api/qualtrics/rules', { triggerId: id, event: 'Onboarding Completed' });
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as Json;
+    expect(error.message).toMatch(
+      /^Key\/values "email ← \$\.Email", "company ← \$\.Company" find nothing in the latest "Onboarding Completed" track event \(#\d+\)\. Paths it has: .*\$\.context\.traits\.email/,
+    );
+    expect(error.issues).toEqual([
+      { path: 'template.0.value', message: expect.stringContaining('$.Email') },
+      { path: 'template.1.value', message: expect.stringContaining('$.Company') },
+    ]);
+    expect(error.sample).toEqual({ source: 'event', eventId: expect.any(Number) });
+    expect(((await (await t.request('GET', `/api/qualtrics/rules?triggerId=${id}`)).json()) as Json).rules).toEqual([]);
+  });
+
+  it('with no stored event, checks the shape of a track event; a pasted sample checks the rest', async () => {
+    const id = await emailTrigger([{ key: 'email', value: '$.Email' }]);
+    const built = await t.request('POST', '/api/qualtrics/rules', { triggerId: id, event: 'Signed Up' });
+    expect(built.status).toBe(400);
+    expect(((await built.json()) as Json).error.message).toMatch(
+      /"email ← \$\.Email" finds nothing in a track event \(no "Signed Up" event is stored yet.*Paths it has: \$\.type, \$\.event/,
+    );
+    const fine = await t.request('POST', '/api/qualtrics/rules', {
+      triggerId: triggerId,
+      event: 'Signed Up',
+    });
+    // The default trigger's paths lie under context/properties: unverifiable without an event, accepted.
+    expect(fine.status).toBe(201);
+    expect(((await fine.json()) as Json).rule.check).toMatchObject({
+      sample: { source: 'built', eventId: null },
+      unverified: ['$.context.traits.companyGsid', '$.context.traits.email', '$.properties.plan'],
+    });
+    const pasted = await t.request('POST', '/api/qualtrics/rules', {
+      triggerId: id,
+      event: 'Signed Up',
+      sample: { type: 'track', event: 'Signed Up', Email: 'ada@example.com' },
+    });
+    expect(pasted.status).toBe(201);
+    expect(((await pasted.json()) as Json).rule.check).toEqual({
+      sample: { source: 'pasted', eventId: null },
+      values: { email: 'ada@example.com' },
+      unverified: [],
+    });
+  });
+
+  it('a matching event whose values all resolve to nothing fails with the reason and is not sent; fixed, it replays', async () => {
+    const id = await emailTrigger([
+      { key: 'email', value: '$.context.traits.Email' },
+      { key: 'source', value: 'hub' },
+    ]);
+    const rule = await t.request('POST', '/api/qualtrics/rules', {
+      triggerId: id,
+      event: 'Onboarding Completed',
+      sample: { type: 'track', event: 'Onboarding Completed', context: { traits: { Email: 'x@example.com' } } },
+    });
+    expect(rule.status).toBe(201);
+    await track('web', 'Onboarding Completed'); // its traits say `email`, not `Email`
+    await t.hub.qualtrics.drain();
+    expect(sim.state.events).toHaveLength(0);
+    const { deliveries, counts } = (await (
+      await t.request('GET', `/api/qualtrics/deliveries?triggerId=${id}`)
+    ).json()) as Json;
+    expect(counts).toMatchObject({ delivered: 0, failed: 1 });
+    expect(deliveries[0]).toMatchObject({ state: 'failed', attempts: 0, lastError: { code: 'no_values' } });
+    expect(deliveries[0].lastError.message).toMatch(
+      /^Nothing sent: every key\/value taken from the event is empty \(email ← \$\.context\.traits\.Email\)\. The event has .*\$\.context\.traits\.email/,
+    );
+
+    // Replayed unchanged: still nothing to send, still failed, still not sent.
+    const again = await t.request('POST', `/api/qualtrics/deliveries/${deliveries[0].id}/replay`);
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as Json).error.message).toMatch(/not replayed: Nothing sent/);
+    await t.hub.qualtrics.drain();
+    expect(sim.state.events).toHaveLength(0);
+
+    // Fixed key/values: the replay rebuilds the call from the event.
+    const patched = await t.request('PATCH', `/api/qualtrics/triggers/${id}`, {
+      template: [
+        { key: 'email', value: '$.context.traits.email' },
+        { key: 'source', value: 'hub' },
+      ],
+    });
+    expect(patched.status).toBe(200);
+    const replay = await t.request('POST', '/api/qualtrics/deliveries/replay', { triggerId: id });
+    expect(await replay.json()).toEqual({ replayed: 1 });
+    await t.hub.qualtrics.drain();
+    expect(sim.state.events.map((e) => e.body)).toEqual([{ email: 'ada@example.com', source: 'hub' }]);
+  });
+
+  it("a trigger's new key/values are checked against its rules' events", async () => {
+    await addRule({ event: 'Onboarding Completed' });
+    await track('web', 'Onboarding Completed');
+    const res = await t.request('PATCH', `/api/qualtrics/triggers/${triggerId}`, {
+      template: [{ key: 'email', value: '$.Email' }],
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as Json).error.message).toMatch(
+      /^Rule "track Onboarding Completed": Key\/value "email ← \$\.Email" finds nothing in the latest/,
+    );
+  });
+});

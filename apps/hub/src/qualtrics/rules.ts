@@ -3,6 +3,14 @@ import type { Db } from '../db/index.js';
 import { sqliteOf } from '../db/index.js';
 import type { TriggerRulesTable } from '../db/schema.js';
 import { HubError } from '../errors.js';
+import {
+  builtSample,
+  checkTemplate,
+  emptyValuesReason,
+  missingMessage,
+  type Sample,
+  type TemplateCheck,
+} from './sample.js';
 import { buildPayload, type TemplateRow } from './template.js';
 
 export interface RuleView {
@@ -22,6 +30,16 @@ export interface RuleInput {
   type?: 'track' | undefined;
   event: string;
   enabled?: boolean | undefined;
+  /** An event as the app sends it, to check the trigger's key/values against (else the latest stored one). */
+  sample?: Record<string, unknown> | undefined;
+}
+
+/** What a saved rule's key/values were checked against, and what they would send for it. */
+export interface RuleCheck {
+  sample: { source: Sample['source']; eventId: number | null };
+  values: Record<string, unknown>;
+  /** Paths into properties/context that only a real or pasted event can confirm. */
+  unverified: string[];
 }
 
 const ruleView = (r: TriggerRulesTable): RuleView => ({
@@ -38,6 +56,8 @@ const ruleView = (r: TriggerRulesTable): RuleView => ({
 export const CURSOR_KEY = 'qualtrics.rules.lastEventId';
 /** Events looked at per scan step; a match costs one more read (its payload) and one insert. */
 const SCAN_BATCH = 2000;
+/** How far back (in stored events) a rule looks for its latest matching event to check a template against. */
+const SAMPLE_LOOKBACK = 50_000;
 
 /**
  * Rules "hub event → workflow trigger" and the scan that applies them. Ingest is never slowed: the
@@ -73,6 +93,16 @@ export function createRuleStore(deps: {
     `INSERT OR IGNORE INTO trigger_deliveries (trigger_id, origin, origin_ref, payload_json, state, attempts,
      next_attempt_at, created_at, updated_at) VALUES (?, 'event', ?, ?, 'pending', 0, 0, ?, ?)`,
   );
+  // A call with nothing in it is kept as failed with the reason, never sent (replay rebuilds it).
+  const insertEmpty = sqlite.prepare(
+    `INSERT OR IGNORE INTO trigger_deliveries (trigger_id, origin, origin_ref, payload_json, state, attempts,
+     next_attempt_at, last_error_json, created_at, updated_at) VALUES (?, 'event', ?, ?, 'failed', 0, 0, ?, ?, ?)`,
+  );
+  const latestMatching = sqlite.prepare(
+    `SELECT id, payload_json FROM events WHERE id > ? AND type = ? AND json_extract(payload_json, '$.event') = ?
+     AND (? IS NULL OR source_id = ?) ORDER BY id DESC LIMIT 1`,
+  );
+  const templateOf = sqlite.prepare('SELECT template_json FROM workflow_triggers WHERE id = ?');
 
   const row = async (id: string) => {
     const r = await db.selectFrom('trigger_rules').selectAll().where('id', '=', id).executeTakeFirst();
@@ -125,8 +155,18 @@ export function createRuleStore(deps: {
       // Two rules of one trigger matching one event still make one call.
       for (const [triggerId, rule] of new Map(hits.map((h) => [h.trigger_id, h]))) {
         const template = JSON.parse(rule.template_json) as TemplateRow[];
-        const payload = buildPayload(template, message);
-        matched += insertDelivery.run(triggerId, String(e.id), JSON.stringify(payload), t, t).changes;
+        const payload = JSON.stringify(buildPayload(template, message));
+        const empty = emptyValuesReason(template, message);
+        matched += empty
+          ? insertEmpty.run(
+              triggerId,
+              String(e.id),
+              payload,
+              JSON.stringify({ code: 'no_values', message: empty, at: t }),
+              t,
+              t,
+            ).changes
+          : insertDelivery.run(triggerId, String(e.id), payload, t, t).changes;
       }
     }
     const last = events.at(-1)?.id ?? cursor;
@@ -134,15 +174,88 @@ export function createRuleStore(deps: {
     return { scanned: events.length, matched, more: events.length === SCAN_BATCH };
   });
 
+  /** The pasted sample, else the latest stored event the rule would match, else one built from the spec. */
+  const sampleFor = (
+    rule: { type: string; event: string; sourceId: string | null },
+    pasted?: Record<string, unknown>,
+  ) => {
+    if (pasted) return { source: 'pasted', eventId: null, payload: pasted } satisfies Sample;
+    const newest = (maxEventId.get() as { id: number }).id;
+    const hit = latestMatching.get(
+      Math.max(0, newest - SAMPLE_LOOKBACK),
+      rule.type,
+      rule.event,
+      rule.sourceId,
+      rule.sourceId,
+    ) as { id: number; payload_json: string } | undefined;
+    if (hit) return { source: 'event', eventId: hit.id, payload: JSON.parse(hit.payload_json) } satisfies Sample;
+    return builtSample(rule.type, rule.event);
+  };
+
+  /** Refuses (400) key/values that lead nowhere in the rule's sample event, naming them and what it has. */
+  const checkRule = (
+    template: TemplateRow[],
+    rule: { type: string; event: string; sourceId: string | null },
+    pasted?: Record<string, unknown>,
+  ): RuleCheck => {
+    const sample = sampleFor(rule, pasted);
+    const check: TemplateCheck = checkTemplate(template, sample);
+    if (check.missing.length > 0) {
+      const message = missingMessage(check, sample, rule.type, rule.event);
+      throw new HubError('invalid_input', message, {
+        issues: check.missing.map((m) => ({
+          path: `template.${m.index}.value`,
+          message: `${m.path} finds nothing in the sample ${rule.type} event`,
+        })),
+        sample: { source: sample.source, eventId: sample.eventId },
+      });
+    }
+    return {
+      sample: { source: sample.source, eventId: sample.eventId },
+      values: check.values,
+      unverified: check.unverified,
+    };
+  };
+  const triggerTemplate = (triggerId: string): TemplateRow[] => {
+    const t = templateOf.get(triggerId) as { template_json: string } | undefined;
+    return t ? (JSON.parse(t.template_json) as TemplateRow[]) : [];
+  };
+
   return {
+    checkRule,
+    /**
+     * A trigger's new key/values checked against the events each of its enabled rules feeds it; the
+     * message names the rule. Nothing to check for a trigger without rules (webhook input is free-form).
+     */
+    async checkTemplateForRules(triggerId: string, template: TemplateRow[]): Promise<void> {
+      const rules = await db
+        .selectFrom('trigger_rules')
+        .selectAll()
+        .where('trigger_id', '=', triggerId)
+        .where('enabled', '=', 1)
+        .execute();
+      for (const r of rules) {
+        try {
+          checkRule(template, { type: r.event_type, event: r.event_name, sourceId: r.source_id });
+        } catch (error) {
+          const e = error as HubError;
+          throw new HubError('invalid_input', `Rule "${r.event_type} ${r.event_name}": ${e.message}`, e.extra);
+        }
+      }
+    },
     async list(filter: { triggerId?: string | undefined } = {}): Promise<RuleView[]> {
       let q = db.selectFrom('trigger_rules').selectAll();
       if (filter.triggerId) q = q.where('trigger_id', '=', filter.triggerId);
       return (await q.orderBy('created_at').orderBy('event_name').execute()).map(ruleView);
     },
     /** A new rule fires for events ingested from now on, never for the history already stored. */
-    async create(input: RuleInput): Promise<RuleView> {
+    async create(input: RuleInput): Promise<RuleView & { check: RuleCheck }> {
       await check(input);
+      const checked = checkRule(
+        triggerTemplate(input.triggerId),
+        { type: input.type ?? 'track', event: input.event, sourceId: input.sourceId || null },
+        input.sample,
+      );
       const r: TriggerRulesTable = {
         id: randomUUID(),
         trigger_id: input.triggerId,
@@ -154,7 +267,7 @@ export function createRuleStore(deps: {
         created_at: iso(),
       };
       await db.insertInto('trigger_rules').values(r).execute();
-      return ruleView(r);
+      return { ...ruleView(r), check: checked };
     },
     async update(id: string, patch: Partial<Omit<RuleInput, 'triggerId'>>): Promise<RuleView> {
       const r = await row(id);
@@ -165,6 +278,14 @@ export function createRuleStore(deps: {
         event_name: patch.event ?? r.event_name,
         enabled: patch.enabled === undefined ? r.enabled : patch.enabled ? 1 : 0,
       };
+      // Another event (or source) feeds the trigger from now on: its key/values must still find values.
+      if (patch.event !== undefined || patch.sourceId !== undefined || patch.sample !== undefined) {
+        checkRule(
+          triggerTemplate(r.trigger_id),
+          { type: next.event_type, event: next.event_name, sourceId: next.source_id },
+          patch.sample,
+        );
+      }
       await db.updateTable('trigger_rules').set(next).where('id', '=', id).execute();
       return ruleView(next);
     },

@@ -1,11 +1,13 @@
-import type { ConnectorContext, ConnectorDefinition, WriteResult } from '@synchub/core';
+import type { ConnectorContext, ConnectorDefinition, PlannedRequest, WriteResult } from '@synchub/core';
 import { ConnectorError } from '@synchub/core';
 import type { ConnectionStore } from '../connections.js';
 import type { Db } from '../db/index.js';
 import { backoffMs, outcomeOf } from '../delivery/outcome.js';
 import type { HubLogger } from '../logger.js';
+import { maskRequest, SECRET_MASK } from '../pipelines/preview.js';
 import { createDeliveryStore, type DeliveryError, type DeliveryOrigin } from './deliveries.js';
 import { createRuleStore } from './rules.js';
+import { emptyValuesReason } from './sample.js';
 import { buildPayload } from './template.js';
 import { createTriggerStore, type TriggerView } from './triggers.js';
 
@@ -32,10 +34,38 @@ export type SendResult =
   | { ok: true; status: number | null; eventId: string | null; requestId: string | null }
   | { ok: false; retry: boolean; retryAt?: number | undefined; error: DeliveryError };
 
-export type TestResult = { deliveryId: number } & (
+export type TestResult = { dryRun: false; deliveryId: number } & (
   | { ok: true; status: number | null; eventId: string | null; requestId: string | null }
   | { ok: false; status: number | null; error: DeliveryError }
 );
+
+/** What "Test" would send, without sending it: the request with its credentials masked. */
+export interface TestPlan {
+  dryRun: true;
+  request: PlannedRequest | null;
+  /** Says what confirming does: the real workflow runs. */
+  warning: string;
+  /** Why no request could be built (no trigger URL, a deleted connection…); null when there is one. */
+  error: { code: string; message: string } | null;
+}
+
+/** Every string of a connection's secrets, to scrub from what a dry run shows. */
+function secretStrings(value: unknown, out = new Set<string>(), depth = 0): Set<string> {
+  if (typeof value === 'string' && value.length >= 6) out.add(value);
+  else if (value && typeof value === 'object' && depth < 4)
+    for (const v of Object.values(value)) secretStrings(v, out, depth + 1);
+  return out;
+}
+
+/** Credential headers masked, keeping the scheme (`Basic ••••`) so the plan shows which auth is used. */
+function maskPlanned(request: PlannedRequest, secrets: unknown): PlannedRequest {
+  const masked = maskRequest(request, secretStrings(secrets));
+  for (const [name, value] of Object.entries(request.headers)) {
+    const scheme = /^(basic|bearer)\s/i.exec(value)?.[1];
+    if (name.toLowerCase() === 'authorization' && scheme) masked.headers[name] = `${scheme} ${SECRET_MASK}`;
+  }
+  return masked;
+}
 
 export interface CycleSummary {
   matched: number;
@@ -80,13 +110,23 @@ export function createQualtrics(deps: QualtricsDeps) {
   });
   const controller = new AbortController();
 
-  /** One call through the Qualtrics connector's trigger_event writer; never throws. */
-  async function send(trigger: TriggerView, payload: Record<string, unknown>): Promise<SendResult> {
+  /**
+   * One call through the Qualtrics connector's trigger_event writer; never throws. With `plan`, a dry
+   * run: the writer's call is recorded there (masked), not sent.
+   */
+  async function send(
+    trigger: TriggerView,
+    payload: Record<string, unknown>,
+    plan?: PlannedRequest[],
+  ): Promise<SendResult> {
     try {
       const { connector, settings, secrets } = await connections.resolve(trigger.connectionId);
       const writer = connector.writers.trigger_event;
       if (!writer) throw new ConnectorError('config', `Connector ${connector.id} cannot trigger Qualtrics workflows`);
-      const ctx = deps.contextFor(trigger.connectionId, connector, settings, controller.signal);
+      const base = deps.contextFor(trigger.connectionId, connector, settings, controller.signal);
+      const ctx: ConnectorContext = plan
+        ? { ...base, dryRun: { record: (request) => plan.push(maskPlanned(request, secrets)) } }
+        : base;
       const options = {
         ...(trigger.triggerUrl ? { triggerUrl: trigger.triggerUrl } : {}),
         ...(trigger.username ? { username: trigger.username } : {}),
@@ -229,21 +269,70 @@ export function createQualtrics(deps: QualtricsDeps) {
       return id;
     },
     /**
-     * "Test connection": one test event now (kept as a delivery with origin 'test'); the answer shows
-     * Qualtrics' status, eventId and requestId or its error. Paths the input lacks get a visible
-     * placeholder so the workflow's "JSON captured from most recent test" shows every key.
+     * "Test": without `confirm`, a dry run answering the request the test would send (method, URL, masked
+     * Authorization, body) and sending nothing. With `confirm`, one test event now (kept as a delivery
+     * with origin 'test'): the real workflow runs. Paths the input lacks get a visible placeholder so the
+     * workflow's "JSON captured from most recent test" shows every key.
      */
-    async test(triggerId: string, input?: Record<string, unknown>): Promise<TestResult> {
+    async test(
+      triggerId: string,
+      options: { input?: Record<string, unknown> | undefined; confirm?: boolean | undefined } = {},
+    ): Promise<TestResult | TestPlan> {
       const trigger = await triggers.get(triggerId);
+      const { input } = options;
       const payload = buildPayload(trigger.template, input ?? {}, input ? undefined : (path) => `test value (${path})`);
+      if (!options.confirm) {
+        const plan: PlannedRequest[] = [];
+        const result = await send(trigger, payload, plan);
+        return {
+          dryRun: true,
+          request: plan[0] ?? null,
+          warning: `Sending this runs the real Qualtrics workflow of “${trigger.name}”: every task it has (emails, tickets, survey invitations…) happens for real${input ? '' : ', with the placeholder values shown'}.`,
+          error: result.ok || plan.length > 0 ? null : { code: result.error.code, message: result.error.message },
+        };
+      }
       const deliveryId = await deliveries.enqueue(trigger.id, 'test', payload);
       const result = await send(trigger, payload);
       if (result.ok) {
         await deliveries.markDelivered(deliveryId, result);
-        return { deliveryId, ...result };
+        return { dryRun: false, deliveryId, ...result };
       }
       await deliveries.markUndelivered(deliveryId, 'failed', result.error);
-      return { deliveryId, ok: false, status: result.error.status ?? null, error: result.error };
+      return { dryRun: false, deliveryId, ok: false, status: result.error.status ?? null, error: result.error };
+    },
+    /**
+     * Failed deliveries back in the queue (one by id, or all, of a trigger). A call a hub event made is
+     * rebuilt from that event with the trigger's current key/values, so fixing them and replaying works;
+     * one that would still send nothing stays failed with the reason. Accepted calls are never sent again.
+     */
+    async replay(selector: { id?: number | undefined; triggerId?: string | undefined }): Promise<number> {
+      let replayed = 0;
+      const templates = new Map<string, TriggerView['template']>();
+      for (const row of await deliveries.replayable(selector)) {
+        let payload: Record<string, unknown> | undefined;
+        if (row.origin === 'event' && row.origin_ref) {
+          const event = await db
+            .selectFrom('events')
+            .select('payload_json')
+            .where('id', '=', Number(row.origin_ref))
+            .executeTakeFirst();
+          if (event) {
+            if (!templates.has(row.trigger_id))
+              templates.set(row.trigger_id, (await triggers.get(row.trigger_id)).template);
+            const template = templates.get(row.trigger_id) ?? [];
+            const message = JSON.parse(event.payload_json) as Record<string, unknown>;
+            payload = buildPayload(template, message);
+            const empty = emptyValuesReason(template, message);
+            if (empty) {
+              await deliveries.refail(row.id, { code: 'no_values', message: empty, at: now() }, payload);
+              continue;
+            }
+          }
+        }
+        if (await deliveries.requeue(row.id, payload)) replayed += 1;
+      }
+      if (replayed > 0) wake();
+      return replayed;
     },
     /** Deliver until nothing is due now (tests); retries scheduled later stay queued. */
     async drain(maxCycles = 100): Promise<CycleSummary[]> {

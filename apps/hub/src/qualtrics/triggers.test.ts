@@ -197,26 +197,29 @@ describe('workflow triggers', () => {
     expect(again.status).toBe(409);
   });
 
-  it('test connection answers 202 with eventId and requestId, or the failure with status and body', async () => {
+  it('a confirmed test answers 202 with eventId and requestId, or the failure with status and body', async () => {
     const { trigger } = await createTrigger({
       template: [
         { key: 'Company GSID', value: '$.companyGsid' },
         { key: 'Kind', value: 'test' },
       ],
     });
-    const ok = await body(await t.request('POST', `/api/qualtrics/triggers/${trigger.id}/test`));
+    const ok = await body(await t.request('POST', `/api/qualtrics/triggers/${trigger.id}/test`, { confirm: true }));
     const event = sim.state.events.at(-1);
     expect(ok).toMatchObject({ ok: true, status: 202, eventId: event?.eventId, requestId: event?.requestId });
     expect(event?.body).toEqual({ 'Company GSID': 'test value ($.companyGsid)', Kind: 'test' });
     const withInput = await t.request('POST', `/api/qualtrics/triggers/${trigger.id}/test`, {
       input: { companyGsid: '1P02' },
+      confirm: true,
     });
     expect((await body(withInput)).ok).toBe(true);
     expect(sim.state.events.at(-1)?.body).toEqual({ 'Company GSID': '1P02', Kind: 'test' });
 
     sim.state.apiToken = 'rotated-token-000000000000000000000000';
     try {
-      const failed = await body(await t.request('POST', `/api/qualtrics/triggers/${trigger.id}/test`));
+      const failed = await body(
+        await t.request('POST', `/api/qualtrics/triggers/${trigger.id}/test`, { confirm: true }),
+      );
       expect(failed).toMatchObject({
         ok: false,
         status: 401,
@@ -240,5 +243,108 @@ describe('workflow triggers', () => {
     await t.request('PATCH', `/api/qualtrics/triggers/${trigger.id}`, { enabled: true });
     await t.hub.qualtrics.drain();
     expect(sim.state.events.map((e) => e.body)).toEqual([{ a: 1 }]);
+  });
+});
+
+describe("Qualtrics' answer: any 2xx is accepted, never sent twice", () => {
+  const answers = [
+    { answer: 'flat', status: 202, ids: (e: Json) => ({ eventId: e.eventId, requestId: e.requestId }) },
+    { answer: 'empty', status: 202, ids: () => ({ eventId: null, requestId: null }) },
+    { answer: 'headers', status: 200, ids: (e: Json) => ({ eventId: null, requestId: e.requestId }) },
+  ] as const;
+
+  for (const { answer, status, ids } of answers) {
+    it(`${answer}: ${status} is delivered with the ids it carried (null when absent); replay refuses it`, async () => {
+      const { trigger, secret } = await createTrigger();
+      sim.state.triggerAnswer = answer;
+      try {
+        const { deliveryId } = await body(await hook(trigger.id, { n: answer }, { 'x-synchub-secret': secret }));
+        await t.hub.qualtrics.drain();
+        const event = sim.state.events.at(-1) as Json;
+        expect(event).toMatchObject({ answer, body: { n: answer } });
+        expect(await delivery(deliveryId)).toMatchObject({
+          state: 'delivered',
+          statusCode: status,
+          attempts: 1,
+          lastError: null,
+          ...ids(event),
+        });
+
+        const replay = await t.request('POST', `/api/qualtrics/deliveries/${deliveryId}/replay`);
+        expect(replay.status).toBe(409);
+        expect((await body(replay)).error.message).toMatch(
+          new RegExp(`^Delivery ${deliveryId} was accepted by Qualtrics \\(${status}.*never sent again$`),
+        );
+        expect(await body(await t.request('POST', '/api/qualtrics/deliveries/replay', {}))).toEqual({ replayed: 0 });
+        await t.hub.qualtrics.drain();
+        expect(sim.state.events.filter((e) => e.body.n === answer)).toHaveLength(1);
+        expect((await delivery(deliveryId)).state).toBe('delivered');
+      } finally {
+        sim.state.triggerAnswer = 'envelope';
+      }
+    });
+  }
+
+  it('a failure kept from a 2xx answer (older hubs) is never replayed, one by one or all at once', async () => {
+    const { trigger, secret } = await createTrigger();
+    const { deliveryId } = await body(await hook(trigger.id, { a: 1 }, { 'x-synchub-secret': secret }));
+    await t.hub.qualtrics.drain();
+    // What an older hub stored for a 200 it could not read: failed, status 200, the workflow had run.
+    await t.hub.db
+      .updateTable('trigger_deliveries')
+      .set({ state: 'failed', status_code: 200, last_error_json: JSON.stringify({ code: 'unexpected', message: 'x' }) })
+      .where('id', '=', deliveryId)
+      .execute();
+    const one = await t.request('POST', `/api/qualtrics/deliveries/${deliveryId}/replay`);
+    expect(one.status).toBe(409);
+    expect((await body(one)).error.message).toMatch(/answered 200 by Qualtrics.*never sent again/);
+    expect(await body(await t.request('POST', '/api/qualtrics/deliveries/replay', {}))).toEqual({ replayed: 0 });
+    await t.hub.qualtrics.drain();
+    expect(sim.state.events).toHaveLength(1);
+  });
+});
+
+describe('Test: a dry run first, the real workflow only once confirmed', () => {
+  it('without confirm answers the request it would send (masked Authorization) and sends nothing', async () => {
+    const { trigger } = await createTrigger({
+      template: [
+        { key: 'Company GSID', value: '$.companyGsid' },
+        { key: 'Kind', value: 'test' },
+      ],
+    });
+    const res = await t.request('POST', `/api/qualtrics/triggers/${trigger.id}/test`, {});
+    expect(res.status).toBe(200);
+    const plan = await body(res);
+    expect(plan).toEqual({
+      dryRun: true,
+      request: {
+        method: 'POST',
+        url: `${server.url}/inbound-event/v1/events/json/triggers?urlTokenId=wf-onboarding`,
+        headers: { accept: 'application/json', 'content-type': 'application/json', authorization: 'Basic ••••' },
+        body: { 'Company GSID': 'test value ($.companyGsid)', Kind: 'test' },
+      },
+      warning: expect.stringMatching(/real Qualtrics workflow of “Onboarding survey”.*for real/),
+      error: null,
+    });
+    expect(JSON.stringify(plan)).not.toContain(sim.credentials.apiToken);
+    expect(JSON.stringify(plan)).not.toContain(
+      Buffer.from(`${sim.credentials.username}:`).toString('base64').slice(0, 12),
+    );
+    // Nothing reached Qualtrics, nothing was kept as a delivery, the budget was not spent.
+    expect(sim.control.requests).toHaveLength(0);
+    expect(sim.state.events).toHaveLength(0);
+    expect((await body(await t.request('GET', '/api/qualtrics/deliveries'))).deliveries).toEqual([]);
+
+    const sent = await body(await t.request('POST', `/api/qualtrics/triggers/${trigger.id}/test`, { confirm: true }));
+    expect(sent).toMatchObject({ dryRun: false, ok: true, status: 202, eventId: sim.state.events[0]?.eventId });
+    expect(sim.state.events.map((e) => e.body)).toEqual([plan.request.body]);
+  });
+
+  it('a dry run that cannot build the request says why', async () => {
+    const { trigger } = await createTrigger({ triggerUrl: 'https://iad1.qualtrics.com/no-token' });
+    const plan = await body(await t.request('POST', `/api/qualtrics/triggers/${trigger.id}/test`));
+    expect(plan).toMatchObject({ dryRun: true, request: null, error: { code: 'config' } });
+    expect(plan.error.message).toMatch(/urlTokenId/);
+    expect(sim.control.requests).toHaveLength(0);
   });
 });

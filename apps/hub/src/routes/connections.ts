@@ -53,6 +53,10 @@ export function connectionRoutes(deps: ConnectionRoutesDeps) {
     return c.json({ connection });
   });
 
+  /** What uses the connection (pipelines, destinations, pulls' primary CRM, Qualtrics triggers). */
+  app.get('/:id/usage', async (c) => c.json({ usedBy: await connections.usage(c.req.param('id')) }));
+
+  /** 409 `{error: {code: 'conflict', message, usedBy}}` while anything uses it. */
   app.delete('/:id', async (c) => {
     await connections.remove(c.req.param('id'));
     await audit.record('connection.delete', c.req.param('id'));

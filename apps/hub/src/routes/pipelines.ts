@@ -22,6 +22,7 @@ const createBody = z.strictObject({
 });
 const patchBody = z.strictObject({
   name: name.optional(),
+  connectionId: z.string().min(1, 'required').optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
   enabled: z.boolean().optional(),
   schedule: z.string().trim().min(1).optional(),

@@ -1,5 +1,5 @@
 import { type ConnectorContext, type ConnectorError, isConnectorError } from '@synchub/core';
-import { createGainsightSimulator, listen, type RunningServer } from '@synchub/sandbox';
+import { createGainsightSimulator, listen, picklistGsid, type RunningServer } from '@synchub/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGainsightClient, type GainsightClient, toEpochMs } from './client.js';
 import { settingsSchema } from './settings.js';
@@ -74,7 +74,12 @@ describe('gainsight client against the simulator', () => {
   });
 
   it('inserts and updates companies, and reports field errors of a failed batch', async () => {
-    const inserted = await client.insertCompanies([{ Name: 'Client Co', Industry: 'Retail' }, { Name: 'Client Two' }]);
+    // The client sends what it is given: picklists as item GSIDs (the writers translate labels).
+    const item = (field: string, label: string) => picklistGsid(sim.state.objects, 'company', field, label);
+    const inserted = await client.insertCompanies([
+      { Name: 'Client Co', Industry: item('Industry', 'Retail') },
+      { Name: 'Client Two' },
+    ]);
     expect(inserted.count).toBe(2);
     expect(inserted.records.map((r) => r.Gsid)).toEqual(
       sim.state
@@ -82,14 +87,14 @@ describe('gainsight client against the simulator', () => {
         .slice(-2)
         .map((r) => r.Gsid),
     );
-    const updated = await client.updateCompanies([{ Name: 'Client Co', Stage: 'Launched' }], ['Name']);
+    const updated = await client.updateCompanies([{ Name: 'Client Co', Stage: item('Stage', 'Launched') }], ['Name']);
     expect(updated.records[0]?.Gsid).toBe(inserted.records[0]?.Gsid);
     expect(sim.state.rows('company').find((r) => r.Name === 'Client Co')?.Stage).toBe('Launched');
 
     const error = await failure(client.insertCompanies([{ Name: 'Bad', Industry: 'Farming' }]));
     expect(error.code).toBe('invalid_request');
     expect(error.vendorCode).toBe('GSOBJ_1006');
-    expect(error.message).toContain('Picklist value not allowed');
+    expect(error.message).toContain('Invalid/Inactive value provided for picklist. (Industry = Farming)');
 
     const tooMany = Array.from({ length: 51 }, (_, i) => ({ Name: `n${i}` }));
     expect((await failure(client.insertCompanies(tooMany))).code).toBe('invalid_request');

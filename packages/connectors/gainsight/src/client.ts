@@ -24,11 +24,22 @@ export interface GainsightObjectInfo {
   createable?: boolean | undefined;
 }
 
+/** One picklist item as the describe with `populatePickListOptions` lists it: `value` is the item's GSID. */
+export interface GainsightPicklistOption {
+  value: string;
+  label: string;
+  active?: boolean | undefined;
+  defaultValue?: boolean | undefined;
+  displayOrder?: number | undefined;
+}
+
 export interface GainsightFieldInfo {
   fieldName: string;
   label?: string | undefined;
   dataType: string;
   meta?: { createable?: boolean; updateable?: boolean; required?: boolean } | undefined;
+  /** Picklist items (PICKLIST / MULTISELECTDROPDOWNLIST), present when asked for. */
+  options?: GainsightPicklistOption[] | undefined;
 }
 
 export interface GainsightObjectDescription extends GainsightObjectInfo {
@@ -90,6 +101,11 @@ export interface GainsightClient {
   readonly host: string;
   listObjects(): Promise<GainsightObjectInfo[]>;
   describe(object: string): Promise<GainsightObjectDescription>;
+  /**
+   * "Post Describe OMD" with `populatePickListOptions`: the objects' fields with each picklist's items
+   * (label ↔ item GSID). One call for all the objects named.
+   */
+  describeWithPicklists(objects: string[]): Promise<GainsightObjectDescription[]>;
   /** One page of rows (≤ 5000); a page shorter than `limit` is the last. */
   query(object: string, body: GainsightQuery): Promise<Record<string, unknown>[]>;
   insertCompanies(records: Record<string, unknown>[]): Promise<GainsightWriteData>;
@@ -257,6 +273,39 @@ export function createGainsightClient(args: {
       return { ...(entry as unknown as GainsightObjectInfo), fields };
     },
 
+    async describeWithPicklists(objects) {
+      const context = `Describing Gainsight ${objects.join(', ')} with picklist items`;
+      // The documented sample's flags; only objectNames changes.
+      const body = await call('POST', '/v1/meta/services/objects/describe', {
+        context,
+        body: {
+          objectNames: objects,
+          includeChilds: 'false',
+          childLevels: '0',
+          populatePickListOptions: 'true',
+          useCollectionId: 'false',
+          removeDeleted: 'false',
+          removeHidden: 'false',
+          host: 'MDA',
+          sortFieldsByLabel: 'false',
+          populateFieldId: 'false',
+        },
+      });
+      const entries = Array.isArray(body.data) ? body.data : isRecord(body.data) ? [body.data] : [];
+      return entries.filter(isRecord).flatMap((entry): GainsightObjectDescription[] => {
+        if (typeof entry.objectName !== 'string') return [];
+        const fields = (Array.isArray(entry.fields) ? entry.fields : []).filter(
+          (fd): fd is GainsightFieldInfo => isRecord(fd) && typeof fd.fieldName === 'string',
+        );
+        return [
+          {
+            ...(entry as unknown as GainsightObjectInfo),
+            fields: fields.map((fd) => ({ ...fd, options: picklistOptionsOf(fd.options) })),
+          },
+        ];
+      });
+    },
+
     async query(object, query) {
       if (query.limit !== undefined && query.limit > MAX_QUERY_LIMIT) {
         throw new ConnectorError('invalid_request', `Gainsight pages hold at most ${MAX_QUERY_LIMIT} records`);
@@ -346,6 +395,24 @@ export function createGainsightClient(args: {
       return { eventId };
     },
   };
+}
+
+/** The well-formed items of a describe's `options` (undefined when it lists none). */
+function picklistOptionsOf(options: unknown): GainsightPicklistOption[] | undefined {
+  if (!Array.isArray(options)) return undefined;
+  return options.flatMap((o): GainsightPicklistOption[] =>
+    isRecord(o) && typeof o.value === 'string' && o.value !== ''
+      ? [
+          {
+            value: o.value,
+            label: typeof o.label === 'string' ? o.label : o.value,
+            active: typeof o.active === 'boolean' ? o.active : undefined,
+            defaultValue: typeof o.defaultValue === 'boolean' ? o.defaultValue : undefined,
+            displayOrder: typeof o.displayOrder === 'number' ? o.displayOrder : undefined,
+          },
+        ]
+      : [],
+  );
 }
 
 /** Gainsight dates come as ISO-8601 strings (live tenants) or epoch ms (doc samples); both → epoch ms. */

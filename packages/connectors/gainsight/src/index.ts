@@ -10,8 +10,8 @@ import {
   MINUTE,
 } from '@synchub/core';
 import { createGainsightClient, type GainsightFieldInfo } from './client.js';
-import { companyCacheOf, deliverToGainsight } from './destination/deliver.js';
-import { createGainsightMapping } from './destination/mapping.js';
+import { companyCacheOf, deliverToGainsight, entityKeysOf } from './destination/deliver.js';
+import { createGainsightMapping, mappingFor } from './destination/mapping.js';
 import { gainsightDestinationSchema } from './destination/settings.js';
 import { type GainsightSecrets, type GainsightSettings, secretsSchema, settingsSchema, tenantKey } from './settings.js';
 import { streams } from './streams.js';
@@ -126,7 +126,9 @@ const gainsight = defineConnector({
     messageTypes: ['identify', 'group', 'track'],
     merge: true,
     defaultFlushWindowMs: 2000,
-    async deliver({ events, settings, target, state }) {
+    entityKeys: (message, { settings, connectionSettings }) =>
+      entityKeysOf(mappingFor(settings, connectionSettings).map(message)),
+    async deliver({ events, settings, target, state, onOutcome, sending }) {
       // Built per window: a mapping that cannot be built throws ConnectorError 'config', and the host
       // keeps the window queued with that reason on each event.
       const mapping = createGainsightMapping(settings, {
@@ -134,7 +136,8 @@ const gainsight = defineConnector({
         sharedSecret: target.secrets.sharedSecret,
       });
       const cache = companyCacheOf(state);
-      return deliverToGainsight(events, mapping, { ...target, topicName: settings.topicName }, cache);
+      const gainsightTarget = { ...target, topicName: settings.topicName };
+      return deliverToGainsight(events, mapping, gainsightTarget, cache, { onOutcome, sending });
     },
   }),
 });
@@ -149,11 +152,13 @@ export type {
   GainsightObjectDescription,
   GainsightObjectInfo,
   GainsightOperator,
+  GainsightPicklistOption,
   GainsightQuery,
   GainsightWriteData,
 } from './client.js';
 export { secretsSchema, settingsSchema, type GainsightSecrets, type GainsightSettings } from './settings.js';
 export { defaultCursorField, recordsOptionsSchema, type RecordsOptions } from './streams.js';
+export { clearPicklistCache, createPicklists, type ObjectPicklists, type Picklists } from './picklists.js';
 export {
   CompanyCache,
   companyCacheOf,

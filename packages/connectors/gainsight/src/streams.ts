@@ -14,6 +14,7 @@ import {
   MAX_QUERY_LIMIT,
   toEpochMs,
 } from './client.js';
+import { createPicklists } from './picklists.js';
 import type { GainsightSecrets, GainsightSettings } from './settings.js';
 
 const OPERATORS = [
@@ -70,6 +71,11 @@ export const recordsOptionsSchema = z.object({
   cursorField: z.string().min(1).optional().meta({
     title: 'Cursor field',
     description: 'Date field that moves when a record changes; default ModifiedDate (LastModifiedDate for activities).',
+  }),
+  picklistValues: z.enum(['label', 'gsid']).default('label').meta({
+    title: 'Picklist values',
+    description:
+      'Gainsight answers picklist items as GSIDs: read them as their labels (default) or as the GSIDs. Filters take either.',
   }),
 });
 
@@ -155,6 +161,9 @@ async function* readRecords(args: StreamReadArgs<GainsightSettings, GainsightSec
   const field = options.cursorField ?? defaultCursorField(options.object);
   const start = decodeCursor(args.cursor);
   const client = createGainsightClient(args);
+  const picklists = createPicklists(args, client);
+  // Labels in the user's filter become item GSIDs (what the stored values are).
+  const where = await picklists.whereToGsids(options.object, options.where);
   const select = [...new Set([...options.select, 'Gsid', field])];
   const added = select.filter((name) => !options.select.includes(name));
   const orderBy: Record<string, 'asc' | 'desc'> = { [field]: 'asc', Gsid: 'asc' };
@@ -181,11 +190,12 @@ async function* readRecords(args: StreamReadArgs<GainsightSettings, GainsightSec
         : undefined;
     const rows = await client.query(options.object, {
       select,
-      where: combineWhere(options.where, condition),
+      where: combineWhere(where, condition),
       orderBy,
       limit,
       offset: inNulls ? nullOffset : mark ? tie : 0,
     });
+    if (options.picklistValues === 'label') await picklists.toLabels(options.object, rows, select);
 
     const records: SyncRecord[] = [];
     let nullsInPage = 0;
@@ -240,7 +250,7 @@ export const streams: Record<string, StreamDefinition<GainsightSettings, Gainsig
     name: 'records',
     options: recordsOptionsSchema,
     description:
-      'Any Gainsight object through the query API, incrementally by its change date (ModifiedDate; LastModifiedDate for activity_timeline).',
+      'Any Gainsight object through the query API, incrementally by its change date (ModifiedDate; LastModifiedDate for activity_timeline); picklists read as their labels.',
     read: readRecords,
   },
 };

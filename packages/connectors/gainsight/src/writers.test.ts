@@ -34,6 +34,8 @@ describe('gainsight writers against the simulator', () => {
   const companies = (n: number, tag: string) =>
     Array.from({ length: n }, (_, i) => ({ Name: `${tag} ${i}`, Employees: i }));
   const failed = (r: WriteResult | undefined) => (r && !r.ok ? r.error : undefined);
+  /** Calls that read or write data (not the cached picklist describe). */
+  const dataCalls = () => sim.control.requests.filter((r) => !r.path.startsWith('/v1/meta/'));
 
   beforeAll(async () => {
     server = await listen(sim.app);
@@ -96,24 +98,29 @@ describe('gainsight writers against the simulator', () => {
     expect(sim.state.rows('company').some((r) => r.Name === 'Over 0')).toBe(false);
   });
 
-  it('company_insert: one invalid picklist value fails all 50, the field error on the bad record', async () => {
+  it('company_insert: an unknown picklist label fails only its record, naming the known labels', async () => {
     const records: SyncRecord[] = companies(50, 'Picky');
     records[17] = { Name: 'Picky bad', Industry: 'Farming' };
+    records[18] = { Name: 'Picky good', Industry: 'Retail' };
     const results = await write('company_insert', records);
-    expect(sim.control.requests).toHaveLength(1);
-    expect(results).toHaveLength(50);
-    expect(results.every((r) => !r.ok)).toBe(true);
+    // At most one describe (cached per connection), then one insert of the 49 others.
+    expect(dataCalls().map((r) => r.method)).toEqual(['POST']);
+    expect(sim.control.requests.filter((r) => r.path.startsWith('/v1/meta/')).length).toBeLessThanOrEqual(1);
+    expect((dataCalls()[0]?.body as { records?: unknown[] } | undefined)?.records).toHaveLength(49);
+    expect(results.map((r) => r.ok).filter((ok) => !ok)).toHaveLength(1);
     const bad = failed(results[17]);
     expect(bad).toMatchObject({
       code: 'invalid_request',
-      vendorCode: 'GSOBJ_1012',
-      body: { errors: [{ fieldName: 'Industry', invalidValue: 'Farming', errorCode: 'GSOBJ_1012' }] },
+      body: {
+        errors: [{ fieldName: 'Industry', invalidValue: 'Farming', knownLabels: expect.arrayContaining(['Retail']) }],
+      },
     });
-    expect(bad?.message).toContain('Picklist value not allowed');
-    const other = failed(results[3]);
-    expect(other).toMatchObject({ code: 'invalid_request', vendorCode: 'GSOBJ_1006' });
-    expect(other?.message).toMatch(/^Not written: .*1 other record was/);
-    expect(sim.state.rows('company').some((r) => String(r.Name).startsWith('Picky'))).toBe(false);
+    expect(bad?.message).toBe(
+      'Picklist value not allowed for Industry: "Farming" is not one of its labels (Software, Healthcare, Financial Services, Manufacturing, Retail, Education, Technology)',
+    );
+    const rows = sim.state.rows('company');
+    expect(rows.filter((r) => String(r.Name).startsWith('Picky'))).toHaveLength(49);
+    expect(rows.find((r) => r.Name === 'Picky good')?.Industry).toBe('Retail');
   });
 
   it('company_update updates by Name (default keys) and by several keys', async () => {
@@ -126,7 +133,7 @@ describe('gainsight writers against the simulator', () => {
       { ok: true, id: a?.Gsid },
       { ok: true, id: b?.Gsid },
     ]);
-    expect(sim.control.requests[0]).toMatchObject({ method: 'PUT', query: { keys: 'Name' } });
+    expect(dataCalls()[0]).toMatchObject({ method: 'PUT', query: { keys: 'Name' } });
     expect([a?.Employees, b?.Stage]).toEqual([901, 'Adopting']);
 
     const byTwo = await write('company_update', [{ Name: a?.Name, Gsid: a?.Gsid, Users: 3 }], {
@@ -167,10 +174,12 @@ describe('gainsight writers against the simulator', () => {
       ActiveUsers__gc: i,
     }));
     const results = await write('object_insert', records, { object: 'product_usage__gc' });
+    // The picklist AggregationLevel__gc needs the object's items once: one describe, then the insert.
     expect(sim.control.requests.map((r) => [r.method, r.path])).toEqual([
+      ['POST', '/v1/meta/services/objects/describe'],
       ['POST', '/v1/data/objects/product_usage__gc'],
     ]);
-    expect(acquired).toEqual(['sync']);
+    expect(acquired).toEqual(['sync', 'sync']);
     const rows = sim.state.rows('product_usage__gc');
     for (const [i, result] of results.entries()) {
       const row = rows.find((r) => r.Gsid === (result.ok ? result.id : ''));
@@ -208,7 +217,7 @@ describe('gainsight writers against the simulator', () => {
     ]);
     const person = sim.state.rows('person').find((p) => p.Email === 'ada@writer.example');
     expect(result).toEqual({ ok: true, id: person?.Gsid });
-    expect(sim.control.requests[0]).toMatchObject({ method: 'PUT', path: '/v1.0/api/people' });
+    expect(dataCalls()).toEqual([expect.objectContaining({ method: 'PUT', path: '/v1.0/api/people' })]);
     const links = sim.state.rows('company_person').filter((l) => l.Person_ID === person?.Gsid);
     expect(links.map((l) => l.Company_ID)).toEqual([company.Gsid]);
 

@@ -8,7 +8,14 @@ import {
   type WriterDefinition,
 } from '@synchub/core';
 import { z } from 'zod';
-import { createGainsightClient, type GainsightWriteData, MAX_UPDATE_KEYS, MAX_WRITE_RECORDS } from './client.js';
+import {
+  createGainsightClient,
+  type GainsightClient,
+  type GainsightWriteData,
+  MAX_UPDATE_KEYS,
+  MAX_WRITE_RECORDS,
+} from './client.js';
+import { createPicklists } from './picklists.js';
 import type { GainsightSecrets, GainsightSettings } from './settings.js';
 
 type Writer = WriterDefinition<GainsightSettings, GainsightSecrets>;
@@ -180,6 +187,25 @@ async function writeBatch(records: SyncRecord[], send: () => Promise<GainsightWr
   }
 }
 
+/**
+ * Picklist labels → item GSIDs (Gainsight takes only GSIDs) before `send`: a record with a label the
+ * object's picklist does not have fails on its own, naming the known labels, and only the others are sent.
+ */
+async function withItems(
+  args: Args,
+  client: GainsightClient,
+  object: string,
+  records: SyncRecord[],
+  send: (records: SyncRecord[]) => Promise<WriteResult[]>,
+): Promise<WriteResult[]> {
+  if (records.length === 0) return [];
+  const translated = await createPicklists(args, client).toGsids(object, records);
+  const sendable = translated.flatMap((t) => (t.ok ? [t.record] : []));
+  const sent = sendable.length > 0 ? await send(sendable) : [];
+  let next = 0;
+  return translated.map((t): WriteResult => (t.ok ? (sent[next++] as WriteResult) : { ok: false, error: t.error }));
+}
+
 const companyInsert: Writer = {
   name: 'company_insert',
   description: `Insert Company records (up to ${MAX_WRITE_RECORDS} per call; one invalid record fails the call).`,
@@ -187,10 +213,13 @@ const companyInsert: Writer = {
   mode: 'insert',
   batchSize: MAX_WRITE_RECORDS,
   bucket: 'sync',
-  async write({ settings, secrets, ctx, records }: Args) {
+  async write(args: Args) {
+    const { records } = args;
     refuseOverBatch(records, MAX_WRITE_RECORDS, 'company_insert');
-    const client = createGainsightClient({ settings, secrets, ctx });
-    return writeBatch(records, () => client.insertCompanies(records));
+    const client = createGainsightClient(args);
+    return withItems(args, client, 'Company', records, (batch) =>
+      writeBatch(batch, () => client.insertCompanies(batch)),
+    );
   },
 };
 
@@ -201,11 +230,14 @@ const objectInsert: Writer = {
   mode: 'insert',
   batchSize: MAX_WRITE_RECORDS,
   bucket: 'sync',
-  async write({ settings, secrets, ctx, records, options }: Args) {
+  async write(args: Args) {
+    const { records, options } = args;
     refuseOverBatch(records, MAX_WRITE_RECORDS, 'object_insert');
     const { object } = parseOptions(objectInsertOptionsSchema, options, 'object_insert');
-    const client = createGainsightClient({ settings, secrets, ctx });
-    return writeBatch(records, () => client.insertRecords(object, records));
+    const client = createGainsightClient(args);
+    return withItems(args, client, object, records, (batch) =>
+      writeBatch(batch, () => client.insertRecords(object, batch)),
+    );
   },
 };
 
@@ -219,7 +251,8 @@ const companyUpdate: Writer = {
   mode: 'update',
   batchSize: MAX_WRITE_RECORDS,
   bucket: 'sync',
-  async write({ settings, secrets, ctx, records, options }: Args) {
+  async write(args: Args) {
+    const { records, options } = args;
     refuseOverBatch(records, MAX_WRITE_RECORDS, 'company_update');
     const { keys } = parseOptions(companyUpdateOptionsSchema, options, 'company_update');
     // A record without its key can never match; sending it would fail the whole call for the others.
@@ -232,8 +265,10 @@ const companyUpdate: Writer = {
       };
     });
     const sendable = records.filter((_, i) => results[i] === undefined);
-    const client = createGainsightClient({ settings, secrets, ctx });
-    const sent = await writeBatch(sendable, () => client.updateCompanies(sendable, keys));
+    const client = createGainsightClient(args);
+    const sent = await withItems(args, client, 'Company', sendable, (batch) =>
+      writeBatch(batch, () => client.updateCompanies(batch, keys)),
+    );
     let next = 0;
     return results.map((result) => result ?? (sent[next++] as WriteResult));
   },
@@ -250,16 +285,29 @@ const companyUpsert: Writer = {
   mode: 'upsert',
   batchSize: MAX_WRITE_RECORDS,
   bucket: 'sync',
-  async write({ settings, secrets, ctx, records }: Args) {
+  async write(args: Args) {
+    const { records } = args;
     refuseOverBatch(records, MAX_WRITE_RECORDS, 'company_upsert');
     const results: (WriteResult | undefined)[] = records.map((record) =>
       isBlank(record.Name)
         ? { ok: false, error: { code: 'invalid_request', message: 'No value for the upsert key Name' } }
         : undefined,
     );
-    const named = records.filter((_, i) => results[i] === undefined);
+    const client = createGainsightClient(args);
+    // Labels → item GSIDs first: a record with an unknown label fails alone and is neither looked up nor sent.
+    const outgoing = [...records];
+    const at = records.flatMap((_, i) => (results[i] === undefined ? [i] : []));
+    const translated = await createPicklists(args, client).toGsids(
+      'Company',
+      at.map((i) => records[i] as SyncRecord),
+    );
+    translated.forEach((t, n) => {
+      const i = at[n] as number;
+      if (t.ok) outgoing[i] = t.record;
+      else results[i] = { ok: false, error: t.error };
+    });
+    const named = outgoing.filter((_, i) => results[i] === undefined);
     if (named.length === 0) return results as WriteResult[];
-    const client = createGainsightClient({ settings, secrets, ctx });
     const names = [...new Set(named.map((r) => String(r.Name)))];
     const found = await client.query('Company', {
       select: ['Gsid', 'Name'],
@@ -274,10 +322,10 @@ const companyUpsert: Writer = {
       [false, (batch: SyncRecord[]) => client.insertCompanies(batch)],
       [true, (batch: SyncRecord[]) => client.updateCompanies(batch, ['Name'])],
     ] as const) {
-      const at = indexes(known);
-      const batch = at.map((i) => records[i] as SyncRecord);
+      const chosen = indexes(known);
+      const batch = chosen.map((i) => outgoing[i] as SyncRecord);
       const sent = await writeBatch(batch, () => send(batch));
-      at.forEach((i, n) => {
+      chosen.forEach((i, n) => {
         results[i] = sent[n];
       });
     }
@@ -292,20 +340,23 @@ const personUpsert: Writer = {
   mode: 'upsert',
   batchSize: 1,
   bucket: 'sync',
-  async write({ settings, secrets, ctx, records }: Args) {
+  async write(args: Args) {
+    const { records } = args;
     refuseOverBatch(records, 1, 'person_upsert');
-    const client = createGainsightClient({ settings, secrets, ctx });
-    const results: WriteResult[] = [];
-    for (const record of records) {
-      try {
-        const person = await client.upsertPerson(record);
-        results.push({ ok: true, id: typeof person.Gsid === 'string' ? person.Gsid : undefined });
-      } catch (error) {
-        if (!isRefusal(error)) throw error;
-        results.push(refusal(error));
+    const client = createGainsightClient(args);
+    return withItems(args, client, 'Person', records, async (batch) => {
+      const results: WriteResult[] = [];
+      for (const record of batch) {
+        try {
+          const person = await client.upsertPerson(record);
+          results.push({ ok: true, id: typeof person.Gsid === 'string' ? person.Gsid : undefined });
+        } catch (error) {
+          if (!isRefusal(error)) throw error;
+          results.push(refusal(error));
+        }
       }
-    }
-    return results;
+      return results;
+    });
   },
 };
 

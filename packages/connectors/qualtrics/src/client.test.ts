@@ -108,11 +108,43 @@ describe('qualtrics client against the simulator', () => {
       RenewalDate: '2025-06-30',
     });
     const event = sim.state.events.at(-1);
-    expect(result).toEqual({ status: 202, eventId: event?.eventId, requestId: event?.requestId });
+    expect(result).toEqual({
+      status: 202,
+      eventId: event?.eventId,
+      requestId: event?.requestId,
+      body: {
+        result: { eventId: event?.eventId },
+        meta: { httpStatus: '202 - Accepted', requestId: event?.requestId },
+      },
+    });
     expect(event).toMatchObject({ auth: 'basic', body: { CompanyGSID: '1P02XYZ', RenewalDate: '2025-06-30' } });
     const sent = sim.control.requests.at(-1);
     expect(sent?.headers.authorization).toMatch(/^Basic /);
     expect(sent?.headers['x-api-token']).toBeUndefined();
+  });
+
+  it('takes any 2xx as accepted and finds the ids wherever the answer carries them, null where it does not', async () => {
+    const c = client({ username: sim.credentials.username });
+    try {
+      sim.state.triggerAnswer = 'flat';
+      const flat = await c.triggerEvent({ n: 1 });
+      expect(flat).toMatchObject({ status: 202, eventId: sim.state.events.at(-1)?.eventId });
+      expect(flat.requestId).toBe(sim.state.events.at(-1)?.requestId);
+
+      sim.state.triggerAnswer = 'empty';
+      expect(await c.triggerEvent({ n: 2 })).toEqual({ status: 202, eventId: null, requestId: null, body: null });
+
+      sim.state.triggerAnswer = 'headers';
+      expect(await c.triggerEvent({ n: 3 })).toEqual({
+        status: 200,
+        eventId: null,
+        requestId: sim.state.events.at(-1)?.requestId,
+        body: null,
+      });
+      expect(sim.state.events.slice(-3).map((e) => e.body)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    } finally {
+      sim.state.triggerAnswer = 'envelope';
+    }
   });
 
   it('triggers with X-API-TOKEN when no username is set, and a bare {} is enough', async () => {

@@ -22,10 +22,13 @@ export interface QualtricsExportedResponse {
   [key: string]: unknown;
 }
 
+/** Qualtrics accepted the event (any 2xx); the ids where its answer carried them, null where it did not. */
 export interface QualtricsTriggerResult {
   status: number;
-  eventId: string;
-  requestId: string;
+  eventId: string | null;
+  requestId: string | null;
+  /** The answer body as it came (null when empty). */
+  body: unknown;
 }
 
 export interface QualtricsClient {
@@ -37,7 +40,11 @@ export interface QualtricsClient {
   startExport(surveyId: string, range?: { startDate?: string; endDate?: string }): Promise<string>;
   pollExport(surveyId: string, progressId: string): Promise<QualtricsExportStatus>;
   downloadExport(surveyId: string, fileId: string): Promise<QualtricsExportedResponse[]>;
-  /** Fire the workflow's JSON-event trigger; Qualtrics answers 202 with eventId and requestId. */
+  /**
+   * Fire the workflow's JSON-event trigger. Any 2xx means the workflow was triggered: Qualtrics promises
+   * "202 with eventId and requestId" but documents no shape, so the ids are looked for in the body's usual
+   * places and in the headers, and are null when absent.
+   */
   triggerEvent(payload: Record<string, unknown>): Promise<QualtricsTriggerResult>;
 }
 
@@ -70,6 +77,53 @@ function failure(answer: HttpAnswer, now: number, what: string, where: string, s
         ? `Qualtrics (${where}) is rate limiting this brand (429) while trying to ${what}`
         : `Qualtrics (${where}) could not ${what} (${answer.status})`;
   return errorFromAnswer(answer, now, `${lead}${detail}`, { vendorCode: errorCode });
+}
+
+/** A string or number id, as text. */
+const idText = (v: unknown): string | null =>
+  typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : null;
+
+/** The first id found under one of `names` (case-insensitive) in the given objects, in order. */
+function findId(places: unknown[], names: string[]): string | null {
+  for (const place of places) {
+    if (!isObject(place)) continue;
+    for (const [key, value] of Object.entries(place)) {
+      if (names.includes(key.toLowerCase())) {
+        const id = idText(value);
+        if (id) return id;
+      }
+    }
+  }
+  return null;
+}
+
+const EVENT_ID_KEYS = ['eventid', 'event_id'];
+const REQUEST_ID_KEYS = ['requestid', 'request_id'];
+const EVENT_ID_HEADERS = ['x-qualtrics-event-id', 'x-event-id', 'event-id'];
+const REQUEST_ID_HEADERS = ['x-qualtrics-request-id', 'x-request-id', 'request-id', 'x-requestid'];
+
+/**
+ * eventId and requestId from an accepted trigger's answer, wherever it carries them: the v3 envelope
+ * (`result.eventId`, `meta.requestId`), the top level, a `data` wrapper, `result.id`, or the headers.
+ */
+export function triggerIds(answer: Pick<HttpAnswer, 'body' | 'headers'>): {
+  eventId: string | null;
+  requestId: string | null;
+} {
+  const b = isObject(answer.body) ? answer.body : {};
+  const header = (names: string[]) => {
+    for (const name of names) {
+      const value = idText(answer.headers?.get(name)?.trim());
+      if (value) return value;
+    }
+    return null;
+  };
+  const eventId =
+    findId([b.result, b, b.data, b.meta], EVENT_ID_KEYS) ??
+    (isObject(b.result) ? idText(b.result.id) : null) ??
+    header(EVENT_ID_HEADERS);
+  const requestId = findId([b.meta, b, b.result, b.data], REQUEST_ID_KEYS) ?? header(REQUEST_ID_HEADERS);
+  return { eventId, requestId };
 }
 
 function unexpected(what: string, answer: HttpAnswer): ConnectorError {
@@ -223,20 +277,8 @@ export function createQualtricsClient(
       });
       // A dry run's recorded call answers 200: it stands for the 202 Qualtrics would send.
       const status = ctx.dryRun ? 202 : answer.status;
-      // 202 with {result:{eventId}, meta:{requestId}}; tolerate the ids at the top level too.
-      const b = isObject(answer.body) ? answer.body : {};
-      const result = isObject(b.result) ? b.result : {};
-      const meta = isObject(b.meta) ? b.meta : {};
-      const eventId = result.eventId ?? b.eventId;
-      const requestId = meta.requestId ?? b.requestId;
-      if (status !== 202 || typeof eventId !== 'string' || typeof requestId !== 'string') {
-        throw new ConnectorError(
-          'unexpected',
-          `Qualtrics answered the trigger with ${status} but not 202 with eventId and requestId`,
-          { status, body: answer.body },
-        );
-      }
-      return { status, eventId, requestId };
+      // `send` threw for anything but a 2xx: the workflow has been triggered, whatever the body says.
+      return { status, ...triggerIds(answer), body: answer.body };
     },
   };
 }

@@ -103,17 +103,29 @@ describe('qualtrics trigger_event writer', () => {
     }
   });
 
-  it('fails the record, not the call, when a 2xx answer lacks 202 + eventId (it may have fired)', async () => {
+  it('a 2xx of any shape is a written record (the workflow ran), with the ids it carried and null for the others', async () => {
     const proxied: ConnectorContext = {
       now: Date.now,
-      // A proxy in front of Qualtrics that answers 200 with Qualtrics' body.
+      // A proxy in front of Qualtrics that answers 200 with a body of its own.
       fetch: async (input, init) => {
-        const res = await fetch(input, init);
-        return new Response(await res.text(), { status: 200, headers: res.headers });
+        await fetch(input, init);
+        return new Response('<html>OK</html>', { status: 200, headers: { 'request-id': 'proxy-req-1' } });
       },
     };
-    const [result] = await write([{ a: 1 }], {}, proxied);
-    expect(result).toMatchObject({ ok: false, error: { code: 'unexpected' } });
+    expect(await write([{ a: 1 }], {}, proxied)).toEqual([
+      { ok: true, meta: { requestId: 'proxy-req-1', status: 200 } },
+    ]);
+    try {
+      sim.state.triggerAnswer = 'empty';
+      expect(await write([{ a: 2 }])).toEqual([{ ok: true, meta: { requestId: null, status: 202 } }]);
+      sim.state.triggerAnswer = 'headers';
+      expect(await write([{ a: 3 }])).toEqual([
+        { ok: true, meta: { requestId: sim.state.events.at(-1)?.requestId, status: 200 } },
+      ]);
+    } finally {
+      sim.state.triggerAnswer = 'envelope';
+    }
+    expect(sim.state.events.slice(-3).map((e) => e.body)).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
   });
 
   it('rejects the call for a rotated token, an unknown trigger, 5xx and a missing trigger URL', async () => {

@@ -24,12 +24,12 @@ export type TriggerOptions = z.output<typeof triggerOptionsSchema>;
  * options name others (`triggerUrl`, `username`): one Qualtrics connection serves many workflows.
  * Qualtrics takes one event per call, so batchSize is 1.
  *
- * The result's id is Qualtrics' eventId; its `meta` carries the `requestId` and HTTP `status` Qualtrics
- * answered beside it, so a host can record both ids (both are also logged at level info).
+ * Any 2xx is success: the workflow has been triggered, and sending it again would run it twice. The
+ * result's id is Qualtrics' eventId and its `meta` carries the `requestId` and HTTP `status`, each
+ * taken from wherever the answer carried it (body or headers) and absent (id undefined, requestId
+ * null) when it did not, so a host can record both ids (both are also logged at level info).
  *
  * A body Qualtrics refuses (400 malformed, 413 or > 100 KB, refused before the call) fails its record.
- * An answer the connector cannot read (2xx without 202 + eventId) also fails the record rather than the
- * call: the event may have been accepted, and retrying the batch could fire the workflow twice.
  * Everything else (auth, rate limit, 5xx, network, unknown trigger, missing URL) rejects the call.
  */
 const triggerEvent: WriterDefinition<QualtricsSettings, QualtricsSecrets> = {
@@ -62,7 +62,7 @@ const triggerEvent: WriterDefinition<QualtricsSettings, QualtricsSecrets> = {
       try {
         const { eventId, requestId, status } = await client.triggerEvent(record);
         ctx.log?.('info', 'Qualtrics accepted the JSON event', { eventId, requestId });
-        results.push({ ok: true, id: eventId, meta: { requestId, status } });
+        results.push({ ok: true, ...(eventId === null ? {} : { id: eventId }), meta: { requestId, status } });
       } catch (error) {
         if (!isConnectorError(error) || (error.code !== 'invalid_request' && error.code !== 'unexpected')) throw error;
         results.push({

@@ -1,4 +1,4 @@
-import { type ConnectorContext, type ConnectorError, isConnectorError } from '@synchub/core';
+import { type ConnectorContext, ConnectorError, isConnectorError, type UsageReport } from '@synchub/core';
 import {
   createSalesforceSimulator,
   listen,
@@ -69,6 +69,8 @@ describe('Salesforce client: authentication', () => {
     expect(limits.DailyApiRequests).toEqual({ Max: 15000, Remaining: expect.any(Number) });
     expect(tokenCalls()).toHaveLength(2);
     expect(dataCalls().map((r) => r.status)).toEqual([200, 401, 200]);
+    // The refused session cost the org no call, so the repeat spends none of the budget either.
+    expect(acquired).toEqual(['api', 'api']);
   });
 
   it('shares a session between clients of one connection, and only of one connection', async () => {
@@ -209,6 +211,80 @@ describe('Salesforce client: failures and limits', () => {
     } finally {
       await smallServer.close();
     }
+  });
+});
+
+describe("Salesforce client: the org's budget", () => {
+  it("reports every answer's Sforce-Limit-Info to the host, others' calls included", async () => {
+    const reports: UsageReport[] = [];
+    sim.setOthersApiUsage(9_000);
+    try {
+      const c = createSalesforceClient(
+        settings(),
+        goodSecrets(),
+        { ...ctx, reportUsage: async (r) => void reports.push(r) },
+        createSessionCache(),
+      );
+      await c.describe('Account');
+      await c.limits();
+      expect(reports).toEqual([
+        { bucket: 'api', used: 9_001, limit: 15_000, windowMs: 86_400_000, exhaustedUntil: undefined },
+        { bucket: 'api', used: 9_002, limit: 15_000, windowMs: 86_400_000, exhaustedUntil: undefined },
+      ]);
+    } finally {
+      sim.setOthersApiUsage(0);
+    }
+  });
+
+  it('a 403 TotalRequests holds the org for an hour: reported to the host, and a wait, not a refused record', async () => {
+    const reports: UsageReport[] = [];
+    sim.setOthersApiUsage(15_000);
+    try {
+      const c = createSalesforceClient(
+        settings(),
+        goodSecrets(),
+        { ...ctx, reportUsage: async (r) => void reports.push(r) },
+        createSessionCache(),
+      );
+      const before = Date.now();
+      const error = await failure(
+        c.compositeUpdate([{ attributes: { type: 'Account' }, id: salesforceId('001', 1), Health_Score__c: 5 }], false),
+      );
+      expect(error).toMatchObject({ code: 'rate_limited', status: 403, vendorCode: 'REQUEST_LIMIT_EXCEEDED' });
+      expect(error.message).toMatch(/^Salesforce org API limit reached: REQUEST_LIMIT_EXCEEDED: TotalRequests/);
+      expect(error.retryAt).toBeGreaterThanOrEqual(before + 3_600_000);
+      expect(reports).toEqual([
+        { bucket: 'api', used: 15_000, limit: 15_000, windowMs: 86_400_000, exhaustedUntil: expect.any(Number) },
+      ]);
+      expect(reports[0]).toMatchObject({ exhaustedUntil: error.retryAt });
+    } finally {
+      sim.setOthersApiUsage(0);
+    }
+  });
+
+  it("says in Salesforce's terms when the host stops a call for the org's budget, and sends nothing", async () => {
+    const retryAt = Date.now() + 3_600_000;
+    const refusal = new ConnectorError('rate_limited', 'host words', {
+      retryAt,
+      body: { reason: 'stopped', used: 13_600, limit: 15_000, slowLine: 7_500, stopLine: 13_500, waitUntil: retryAt },
+    });
+    const c = createSalesforceClient(
+      settings(),
+      goodSecrets(),
+      {
+        ...ctx,
+        acquire: async () => {
+          throw refusal;
+        },
+      },
+      createSessionCache(),
+    );
+    const error = await failure(c.describe('Account'));
+    expect(error).toMatchObject({ code: 'rate_limited', retryAt });
+    expect(error.message).toBe(
+      `Salesforce org API limit reached: the org has used 13,600 of its 15,000 daily API calls; the hub stops at 13,500, leaving the rest to the org's other integrations, and checks again at ${new Date(retryAt).toISOString()}`,
+    );
+    expect(dataCalls()).toEqual([]);
   });
 });
 

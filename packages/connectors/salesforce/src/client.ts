@@ -1,15 +1,18 @@
 /**
  * Salesforce REST client: OAuth token (refresh_token or client_credentials), the instance it names,
  * sessions kept between operations, one transparent re-login on INVALID_SESSION_ID, Salesforce's error arrays mapped to ConnectorError,
- * and the org's API usage read from `Sforce-Limit-Info`.
+ * and the org's API usage read from `Sforce-Limit-Info` and reported to the host (`ctx.reportUsage`), whose
+ * limiter paces and stops by it.
  */
 import { createHash } from 'node:crypto';
 import {
   type ConnectorContext,
   ConnectorError,
+  DAY,
   errorFromAnswer,
   type HttpAnswer,
   httpRequest,
+  isConnectorError,
   normalizeBaseUrl,
 } from '@synchub/core';
 import { assertCredentials, type SalesforceSecrets, type SalesforceSettings } from './settings.js';
@@ -109,7 +112,11 @@ interface Session {
 const MIN_BATCH_SIZE = 200;
 const MAX_BATCH_SIZE = 2000;
 
-/** How long to hold off after REQUEST_LIMIT_EXCEEDED: the daily budget is a rolling 24 h, so capacity returns gradually. */
+/**
+ * How long to hold off after REQUEST_LIMIT_EXCEEDED ("TotalRequests"): Salesforce says no time, and the daily
+ * budget is a rolling 24 h, so calls come back gradually. After this, one call probes (its answer carries
+ * the usage again).
+ */
 const DAILY_LIMIT_BACKOFF_MS = 3_600_000;
 const CONCURRENCY_BACKOFF_MS = 10_000;
 
@@ -132,15 +139,46 @@ function dataError(answer: HttpAnswer, what: string, now: number): ConnectorErro
   const message = `Salesforce ${what} failed: ${errorCode ? `${errorCode}: ` : ''}${vendorMessage}`;
   const options = { status: answer.status, body: answer.body, vendorCode: errorCode };
   if (errorCode === 'REQUEST_LIMIT_EXCEEDED') {
-    const daily = /TotalRequests/i.test(vendorMessage);
-    const retryAt = now + (daily ? DAILY_LIMIT_BACKOFF_MS : CONCURRENCY_BACKOFF_MS);
-    return new ConnectorError('rate_limited', message, { ...options, retryAt });
+    if (isDailyLimitExceeded(answer)) {
+      const retryAt = now + DAILY_LIMIT_BACKOFF_MS;
+      return new ConnectorError(
+        'rate_limited',
+        `Salesforce org API limit reached: ${errorCode}: ${vendorMessage} The org's daily API calls are spent (by all its integrations together); the hub tries again after ${new Date(retryAt).toISOString()}`,
+        { ...options, retryAt },
+      );
+    }
+    return new ConnectorError('rate_limited', message, { ...options, retryAt: now + CONCURRENCY_BACKOFF_MS });
   }
   if (errorCode === 'INVALID_QUERY_LOCATOR') {
     // The cursor died with its session (or idled out): rerunning the query from the saved cursor works.
     return new ConnectorError('transient', `${message} (the query must be started again)`, options);
   }
   return errorFromAnswer(answer, now, message, { vendorCode: errorCode });
+}
+
+/** 403 REQUEST_LIMIT_EXCEEDED "TotalRequests Limit exceeded.": the org's daily budget is gone (not the concurrency limit). */
+function isDailyLimitExceeded(answer: HttpAnswer): boolean {
+  if (answer.status !== 403 || !Array.isArray(answer.body)) return false;
+  return answer.body.some(
+    (e) => isObject(e) && e.errorCode === 'REQUEST_LIMIT_EXCEEDED' && /TotalRequests/i.test(String(e.message ?? '')),
+  );
+}
+
+/**
+ * The host refused a call for the org's budget (see the connection's dailyApi… settings): say so in
+ * Salesforce's terms, from the numbers the host gave.
+ */
+function budgetRefusal(error: ConnectorError): ConnectorError {
+  const body = isObject(error.body) ? error.body : {};
+  const n = (v: unknown) => (typeof v === 'number' ? Math.round(v).toLocaleString('en-US') : '?');
+  const at = error.retryAt === undefined ? 'later' : new Date(error.retryAt).toISOString();
+  const message =
+    body.reason === 'pacing'
+      ? `Salesforce org API budget nearly spent: the org has used ${n(body.used)} of its ${n(body.limit)} daily API calls, so the hub spaces its calls (past ${n(body.slowLine)}); the next may go at ${at}`
+      : body.reason === 'stopped'
+        ? `Salesforce org API limit reached: the org has used ${n(body.used)} of its ${n(body.limit)} daily API calls; the hub stops at ${n(body.stopLine)}, leaving the rest to the org's other integrations, and checks again at ${at}`
+        : `Salesforce org API limit reached: Salesforce refused calls because the org's daily API calls are spent; the hub tries again after ${at}`;
+  return new ConnectorError('rate_limited', message, { retryAt: error.retryAt, body: error.body, cause: error });
 }
 
 /** OAuth errors are `{error, error_description}`; a refused credential is `auth`, a wrong host or flow is `config`. */
@@ -261,13 +299,40 @@ export function createSalesforceClient(
     return entry.pending;
   }
 
-  function readLimitInfo(headers: Headers): void {
-    const match = /api-usage=(\d+)\/(\d+)/.exec(headers.get('sforce-limit-info') ?? '');
-    if (!match) return;
-    apiUsage = { used: Number(match[1]), max: Number(match[2]) };
-    if (!warnedUsage && apiUsage.used >= apiUsage.max * 0.9) {
-      warnedUsage = true;
-      ctx.log?.('warn', 'Salesforce daily API budget is 90% spent', { ...apiUsage });
+  /**
+   * Every answer says how much of the org's rolling 24 h budget is spent, by everyone: tell the host, whose
+   * limiter paces and stops by it. A refusal for the spent budget holds every caller of the org.
+   */
+  async function readLimitInfo(answer: HttpAnswer): Promise<void> {
+    const match = /api-usage=(\d+)\/(\d+)/.exec(answer.headers.get('sforce-limit-info') ?? '');
+    if (match) {
+      apiUsage = { used: Number(match[1]), max: Number(match[2]) };
+      if (!warnedUsage && apiUsage.used >= apiUsage.max * 0.9) {
+        warnedUsage = true;
+        ctx.log?.('warn', 'Salesforce daily API budget is 90% spent', { ...apiUsage });
+      }
+    }
+    const exhaustedUntil = isDailyLimitExceeded(answer) ? ctx.now() + DAILY_LIMIT_BACKOFF_MS : undefined;
+    if (!ctx.reportUsage || (!match && exhaustedUntil === undefined)) return;
+    try {
+      await ctx.reportUsage(
+        match
+          ? { bucket: 'api', used: Number(match[1]), limit: Number(match[2]), windowMs: DAY, exhaustedUntil }
+          : { bucket: 'api', exhaustedUntil: exhaustedUntil as number },
+      );
+    } catch (error) {
+      // The call itself went through: a host that could not keep the report must not fail it.
+      ctx.log?.('warn', 'Could not report the Salesforce API usage to the hub', { error: String(error) });
+    }
+  }
+
+  /** The host's limiter may refuse a call for the org's budget: in Salesforce's words. */
+  async function acquire(): Promise<void> {
+    try {
+      await ctx.acquire?.('api');
+    } catch (error) {
+      if (isConnectorError(error) && error.code === 'rate_limited') throw budgetRefusal(error);
+      throw error;
     }
   }
 
@@ -285,8 +350,9 @@ export function createSalesforceClient(
   ): Promise<HttpAnswer> {
     let current = await login();
     for (let attempt = 0; ; attempt++) {
-      // A write a dry run only records costs no call: it must not spend the org's budget either.
-      if (!(write && ctx.dryRun)) await ctx.acquire?.('api');
+      // A write a dry run only records costs no call: it must not spend the org's budget either. Nor does
+      // the repeat after INVALID_SESSION_ID: Salesforce counted no call for the refused session.
+      if (attempt === 0 && !(write && ctx.dryRun)) await acquire();
       const answer = await httpRequest(ctx, {
         method,
         url: new URL(path, current.instanceUrl).toString(),
@@ -294,7 +360,7 @@ export function createSalesforceClient(
         body,
         ...(write ? { write: true, dryRunAnswer: write.dryRunAnswer } : {}),
       });
-      readLimitInfo(answer.headers);
+      await readLimitInfo(answer);
       if (answer.status === 401 && attempt === 0) {
         current = await login(current);
         continue;

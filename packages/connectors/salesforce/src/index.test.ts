@@ -75,4 +75,24 @@ describe('Salesforce connector', () => {
     expect(connector.rateLimit.key(settings)).toBe('login.salesforce.com:abc');
     expect(connector.rateLimit.buckets[connector.rateLimit.defaultBucket]).toBeDefined();
   });
+
+  it("follows the org's reported budget: no fixed window, and the connection's share settings", () => {
+    // Salesforce has no per-minute cap, and the daily budget is the org's, not a number of ours.
+    expect(connector.rateLimit.buckets).toEqual({ api: [] });
+    const defaults = connector.settings.parse({ clientId: 'abc' });
+    expect(defaults).toMatchObject({ dailyApiSlowdownPercent: 50, dailyApiStopPercent: 90 });
+    expect(connector.rateLimit.usageBudget?.(defaults)).toEqual({ slowAt: 0.5, stopAt: 0.9, probeAfterMs: 3_600_000 });
+    const custom = connector.settings.parse({ clientId: 'abc', dailyApiSlowdownPercent: 70, dailyApiStopPercent: 80 });
+    expect(connector.rateLimit.usageBudget?.(custom)).toMatchObject({ slowAt: 0.7, stopAt: 0.8 });
+    // A connection saved before these settings existed gets the defaults.
+    const old = { ...defaults } as Partial<typeof defaults>;
+    delete old.dailyApiSlowdownPercent;
+    delete old.dailyApiStopPercent;
+    expect(connector.rateLimit.usageBudget?.(old as typeof defaults)).toMatchObject({ slowAt: 0.5, stopAt: 0.9 });
+    const refused = connector.settings.safeParse({ clientId: 'abc', dailyApiSlowdownPercent: 95 });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      'dailyApiSlowdownPercent: must not be above the stop line (90%)',
+    ]);
+  });
 });

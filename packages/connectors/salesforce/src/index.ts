@@ -1,15 +1,20 @@
 import {
   CONTRACT_VERSION,
-  DAY,
   type DiscoveredField,
   type DiscoveredObject,
   defineConnector,
   type FieldType,
-  MINUTE,
+  HOUR,
   normalizeBaseUrl,
 } from '@synchub/core';
 import { createSalesforceClient, type SalesforceField } from './client.js';
-import { type SalesforceSettings, secretsSchema, settingsSchema } from './settings.js';
+import {
+  DEFAULT_SLOWDOWN_PERCENT,
+  DEFAULT_STOP_PERCENT,
+  type SalesforceSettings,
+  secretsSchema,
+  settingsSchema,
+} from './settings.js';
 import { streams } from './streams.js';
 import { writers } from './writers.js';
 
@@ -121,14 +126,20 @@ export default defineConnector({
 
   rateLimit: {
     buckets: {
-      // The org's rolling 24 h budget (15,000 on developer orgs; paid editions have more, and other
-      // integrations share it), plus a per-minute cap so one burst cannot spend the day in minutes.
-      api: [
-        { limit: 15_000, windowMs: DAY, label: 'day' },
-        { limit: 100, windowMs: MINUTE, label: 'minute' },
-      ],
+      // No window of ours: Salesforce has no per-minute cap on REST calls, and the daily budget is the org's
+      // (a rolling 24 h: 15,000 on developer orgs, more on paid editions), spent by its other integrations
+      // too. Only Salesforce knows how much is left, and says so in every answer (Sforce-Limit-Info), which
+      // the client reports to the host (`ctx.reportUsage`); `usageBudget` below says how to spend it.
+      api: [],
     },
     defaultBucket: 'api',
+    usageBudget: (settings: SalesforceSettings) => ({
+      // Connections saved before these settings existed have none: the defaults apply.
+      slowAt: (settings.dailyApiSlowdownPercent ?? DEFAULT_SLOWDOWN_PERCENT) / 100,
+      stopAt: (settings.dailyApiStopPercent ?? DEFAULT_STOP_PERCENT) / 100,
+      // The window is rolling: calls come back gradually, and only a call's answer says how many.
+      probeAfterMs: HOUR,
+    }),
     key(settings: SalesforceSettings) {
       let login = settings.loginUrl;
       try {

@@ -102,12 +102,15 @@ export const connectorContractChecks: ContractCheck[] = [
   {
     id: 'rate-limit-buckets',
     group: 'rate limit',
-    title: 'every bucket has at least one valid window and the default bucket exists',
+    title:
+      'every bucket has at least one valid window (or follows the vendor-reported budget) and the default bucket exists',
     async run({ connector }) {
       const { buckets, defaultBucket } = connector.rateLimit;
       expect(Object.keys(buckets), 'defaultBucket must name a bucket').toContain(defaultBucket);
+      // A budget the vendor counts and reports (policy.usageBudget) needs no window of ours.
+      const reported = typeof connector.rateLimit.usageBudget === 'function';
       for (const [name, windows] of Object.entries(buckets)) {
-        expect(windows.length, `bucket ${name} needs a window`).toBeGreaterThan(0);
+        if (!reported) expect(windows.length, `bucket ${name} needs a window`).toBeGreaterThan(0);
         for (const w of windows) {
           const valid = Number.isInteger(w.limit) && w.limit >= 1 && Number.isInteger(w.windowMs) && w.windowMs >= 1;
           expect(valid, `bucket ${name}: ${JSON.stringify(w)} must have whole limit and windowMs >= 1`).toBe(true);
@@ -123,6 +126,13 @@ export const connectorContractChecks: ContractCheck[] = [
       const key = setup.connector.rateLimit.key(parsed(setup).settings);
       expect(typeof key === 'string' && key.trim() !== '', 'key must be a non-empty string').toBe(true);
       expectNoSecrets(key, setup.secrets, 'the rate-limit key');
+      const rule = setup.connector.rateLimit.usageBudget?.(parsed(setup).settings);
+      if (rule) {
+        const sane = 0 <= rule.slowAt && rule.slowAt <= rule.stopAt && rule.stopAt <= 1 && rule.probeAfterMs > 0;
+        expect(sane, `usageBudget ${JSON.stringify(rule)}: needs 0 <= slowAt <= stopAt <= 1 and probeAfterMs > 0`).toBe(
+          true,
+        );
+      }
     },
   },
   // Last: they switch faults on in the simulator.

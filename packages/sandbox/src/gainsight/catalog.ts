@@ -3,8 +3,13 @@ import type { GainsightDataType, GainsightFieldDef, GainsightObjectDef, Gainsigh
 // The tenant's object catalog: the objects the pulls and writes use, plus enough standard/system/custom
 // objects that "N objects discovered" looks like a real (small) tenant.
 
+/** Industries the seeded companies are drawn from. */
 export const INDUSTRIES = ['Software', 'Healthcare', 'Financial Services', 'Manufacturing', 'Retail', 'Education'];
+/** The Industry picklist: the seeded industries plus an item no seeded company happens to hold. */
+export const INDUSTRY_ITEMS = [...INDUSTRIES, 'Technology'];
 export const STAGES = ['New Customer', 'Kick Off', 'Launched', 'Adopting', 'Will Expand', 'Will Churn', 'Churned'];
+/** A retired Stage item: still answered on rows that hold it, refused on write (GSOBJ_1012). */
+export const INACTIVE_STAGES = ['Legacy'];
 export const STATUSES = ['Active', 'Inactive', 'Churn'];
 export const COMPANY_TYPES = ['Customer', 'Prospect', 'Partner'];
 export const MANAGED_AS = ['High Touch', 'Mid Touch', 'Tech Touch'];
@@ -29,6 +34,8 @@ function f(
     updateable: extra.updateable ?? true,
     required: extra.required ?? false,
     picklist: extra.picklist,
+    picklistInactive: extra.picklistInactive,
+    picklistCategory: extra.picklistCategory,
     lookupObject: extra.lookupObject,
   };
 }
@@ -62,8 +69,8 @@ export function buildCatalog(reportingCategoryField: string): GainsightObjectDef
     obj('company', 'Company', 'STANDARD', '1P02', [
       ...system(),
       f('Name', 'STRING', { required: true }),
-      f('Industry', 'PICKLIST', { picklist: INDUSTRIES }),
-      f('IndustryNew', 'PICKLIST', { picklist: INDUSTRIES, label: 'Industry (New)' }),
+      f('Industry', 'PICKLIST', { picklist: INDUSTRY_ITEMS }),
+      f('IndustryNew', 'PICKLIST', { picklist: INDUSTRY_ITEMS, picklistCategory: 'Industry', label: 'Industry (New)' }),
       f('Arr', 'CURRENCY', { label: 'ARR' }),
       f('Mrr', 'CURRENCY', { label: 'MRR' }),
       f('Employees', 'NUMBER'),
@@ -72,7 +79,7 @@ export function buildCatalog(reportingCategoryField: string): GainsightObjectDef
       f('CustomerLifetimeInMonths', 'NUMBER'),
       f('OriginalContractDate', 'DATE'),
       f('RenewalDate', 'DATE'),
-      f('Stage', 'PICKLIST', { picklist: STAGES }),
+      f('Stage', 'PICKLIST', { picklist: [...STAGES, ...INACTIVE_STAGES], picklistInactive: INACTIVE_STAGES }),
       f('Status', 'PICKLIST', { picklist: STATUSES }),
       f('CompanyType', 'PICKLIST', { picklist: COMPANY_TYPES }),
       f('ManagedAs', 'PICKLIST', { picklist: MANAGED_AS }),
@@ -104,7 +111,8 @@ export function buildCatalog(reportingCategoryField: string): GainsightObjectDef
         f('DynamicResolutionKey', 'STRING'),
         f('Comments', 'RICHTEXTAREA'),
         f('MasterRecordID', 'STRING', { label: 'Master Record ID' }),
-        f('MasterAvatarTypeCode', 'STRING'),
+        // A number at Gainsight [H]: RudderStack sends Number(v).
+        f('MasterAvatarTypeCode', 'NUMBER'),
         f('ExternalRecordID__gc', 'STRING', { label: 'External Record ID' }),
         f('Plan__gc', 'STRING', { label: 'Plan' }),
       ],
@@ -140,7 +148,11 @@ export function buildCatalog(reportingCategoryField: string): GainsightObjectDef
         f('Notes', 'RICHTEXTAREA'),
         f('ActivityDate', 'DATETIME'),
         f('contextname', 'STRING', { label: 'Context Name' }),
-        f(reportingCategoryField, 'PICKLIST', { picklist: REPORTING_CATEGORIES, label: 'Reporting Category' }),
+        f(reportingCategoryField, 'PICKLIST', {
+          picklist: REPORTING_CATEGORIES,
+          picklistCategory: 'ReportingCategory',
+          label: 'Reporting Category',
+        }),
         f('Ant__Duration__c', 'NUMBER', { label: 'Duration (min)' }),
         f('Ant__Sentiment__c', 'PICKLIST', { picklist: ['Positive', 'Neutral', 'Negative'], label: 'Sentiment' }),
       ],

@@ -96,6 +96,18 @@ describe('gainsight simulator: fixed-window limits', () => {
     expect((await list()).status).toBe(200);
   });
 
+  it('counts its windows on its own clock when given a clock offset', async () => {
+    let t = Date.UTC(2025, 4, 1, 10, 0, 30);
+    // 20 s ahead: its minute rolls at our :40.
+    const sim = createGainsightSimulator({ now: () => t, clockOffsetMs: 20_000, limits: { syncPerMinute: 3 } });
+    const list = () => caller(sim)('GET', '/v1/meta/services/objects/list');
+    for (let i = 0; i < 3; i++) expect((await list()).status).toBe(200);
+    t = Date.UTC(2025, 4, 1, 10, 0, 39, 999);
+    expect((await list()).status).toBe(429);
+    t = Date.UTC(2025, 4, 1, 10, 0, 40);
+    expect((await list()).status).toBe(200);
+  });
+
   it('enforces the daily budget across minutes, and unauthenticated calls spend nothing', async () => {
     let t = Date.UTC(2025, 4, 1, 23, 58);
     const sim = createGainsightSimulator({ now: () => t, limits: { syncPerDay: 2 } });

@@ -26,6 +26,8 @@ export type {
   RegisteredGainsightEvent,
 } from './types.js';
 
+export { type PicklistOption, picklistGsid, picklistLabel, picklistOptions } from './picklists.js';
+
 export const GAINSIGHT_DEFAULT_EVENTS: RegisteredGainsightEvent[] = [
   { eventName: 'sample_event', eventVersion: 'v01' },
   { eventName: 'Onboarding Completed', eventVersion: 'v01' },
@@ -35,7 +37,10 @@ export const GAINSIGHT_DEFAULT_EVENTS: RegisteredGainsightEvent[] = [
 /** A Gainsight CS (NXT) tenant: metadata, object data/query, people, Events Framework, fixed-window limits. */
 export function createGainsightSimulator(options: GainsightSimulatorOptions = {}): Simulator<GainsightState> {
   const seed = options.seed ?? 1;
-  const now = options.now ?? Date.now;
+  // A tenant whose clock is not ours: its fixed windows (and the dates it stamps) follow its own clock.
+  const clock = options.now ?? Date.now;
+  const offset = options.clockOffsetMs ?? 0;
+  const now = offset === 0 ? clock : () => clock() + offset;
   const control = createControl(seed);
   const reportingCategoryField = options.reportingCategoryField ?? 'ReportingCategory';
   const objects = buildCatalog(reportingCategoryField);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createGainsightSimulator } from './index.js';
+import { createGainsightSimulator, picklistGsid } from './index.js';
 import { caller } from './test-helpers.js';
 
 const now = () => Date.UTC(2025, 4, 1, 12);
@@ -103,10 +103,13 @@ describe('gainsight simulator: query', () => {
     expect(await count('Arr', 'GT', [500_000])).toBe(expected((r) => arr(r) > 500_000));
     expect(await count('Arr', 'LTE', ['500000'])).toBe(expected((r) => arr(r) <= 500_000));
     expect(await count('Arr', 'BTW', [100_000, 900_000])).toBe(expected((r) => arr(r) >= 100_000 && arr(r) <= 900_000));
-    expect(await count('Industry', 'IN', ['Software', 'Retail'])).toBe(
+    // Picklists are compared by item GSID, as the vendor does: a label matches nothing.
+    const industry = (label: string) => picklistGsid(sim.state.objects, 'company', 'Industry', label);
+    expect(await count('Industry', 'IN', [industry('Software'), industry('Retail')])).toBe(
       expected((r) => r.Industry === 'Software' || r.Industry === 'Retail'),
     );
-    expect(await count('Industry', 'NE', ['Software'])).toBe(expected((r) => r.Industry !== 'Software'));
+    expect(await count('Industry', 'NE', [industry('Software')])).toBe(expected((r) => r.Industry !== 'Software'));
+    expect(await count('Industry', 'EQ', ['Software'])).toBe(0);
     expect(await count('Name', 'CONTAINS', ['CORP'])).toBe(
       expected((r) => String(r.Name).toLowerCase().includes('corp')),
     );
@@ -114,10 +117,11 @@ describe('gainsight simulator: query', () => {
     expect(await count('Name', 'ENDS_WITH', ['labs'])).toBe(expected((r) => String(r.Name).endsWith('Labs')));
     expect(await count('ParentCompany', 'IS_NULL', [])).toBe(expected((r) => r.ParentCompany === null));
     expect(await count('ParentCompany', 'IS_NOT_NULL', [])).toBe(expected((r) => r.ParentCompany !== null));
-    expect(await count('Tags', 'INCLUDES', ['Strategic'])).toBe(
+    const strategic = picklistGsid(sim.state.objects, 'company', 'Tags', 'Strategic');
+    expect(await count('Tags', 'INCLUDES', [strategic])).toBe(
       expected((r) => (r.Tags as string[]).includes('Strategic')),
     );
-    expect(await count('Tags', 'EXCLUDES', ['Strategic'])).toBe(
+    expect(await count('Tags', 'EXCLUDES', [strategic])).toBe(
       expected((r) => !(r.Tags as string[]).includes('Strategic')),
     );
     const cutoff = Date.UTC(2025, 3, 1);

@@ -2,6 +2,7 @@ import { findField, findObject } from './catalog.js';
 import { renderValue } from './data.js';
 import { badRequest, CODES, isPlainObject } from './envelope.js';
 import { inNaturalOrder, lowerBound, scanVirtual } from './lazy-usage.js';
+import { isPicklist, toGsids } from './picklists.js';
 import type { GainsightFieldDef, GainsightObjectDef, GainsightRow, VirtualTable } from './types.js';
 import { parseBoolean, parseDate, parseNumber } from './values.js';
 
@@ -125,9 +126,12 @@ function resolvePath(
     }
     return map;
   };
+  const field = hops[hops.length - 1] as GainsightFieldDef;
+  // Picklists are answered, filtered and sorted by item GSID, as the vendor does; rows hold labels.
+  const picklist = isPicklist(field);
   return {
     path,
-    field: hops[hops.length - 1] as GainsightFieldDef,
+    field,
     get(row) {
       let value: unknown = row[hops[0]?.fieldName ?? ''];
       for (let i = 1; i < hops.length; i++) {
@@ -135,7 +139,7 @@ function resolvePath(
         const target = value == null ? undefined : index(lookupObject).get(value);
         value = target?.[hops[i]?.fieldName ?? ''];
       }
-      return value;
+      return picklist ? toGsids(field, value) : value;
     },
   };
 }

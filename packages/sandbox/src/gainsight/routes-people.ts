@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 import { findObject } from './catalog.js';
 import { createGsid, renderValue } from './data.js';
 import { badRequest, CODES, envelope, GainsightError, isPlainObject, jsonBody } from './envelope.js';
+import { toGsids } from './picklists.js';
 import { checkRecord, MAX_WRITE_RECORDS } from './routes-data.js';
 import { guard, type GainsightRuntime } from './runtime.js';
 import type { GainsightObjectDef, GainsightRow, PeopleJobResult } from './types.js';
@@ -31,7 +32,7 @@ function readCompanyIds(rt: GainsightRuntime, companies: unknown): string[] {
 
 function render(def: GainsightObjectDef, row: GainsightRow, dateFormat: 'iso' | 'epoch'): Record<string, unknown> {
   return Object.fromEntries(
-    def.fields.map((fd) => [fd.fieldName, renderValue(fd.dataType, row[fd.fieldName], dateFormat)]),
+    def.fields.map((fd) => [fd.fieldName, renderValue(fd.dataType, toGsids(fd, row[fd.fieldName]), dateFormat)]),
   );
 }
 

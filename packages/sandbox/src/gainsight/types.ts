@@ -24,8 +24,15 @@ export interface GainsightFieldDef {
   createable: boolean;
   updateable: boolean;
   required?: boolean | undefined;
-  /** Allowed values of PICKLIST / MULTISELECTDROPDOWNLIST fields. */
+  /**
+   * Item labels of PICKLIST / MULTISELECTDROPDOWNLIST fields. Each item has a GSID (see picklists.ts):
+   * answers carry GSIDs and writes take them, as the vendor does; rows keep labels internally.
+   */
   picklist?: string[] | undefined;
+  /** Labels of `picklist` whose items are inactive: still read, refused on write. */
+  picklistInactive?: string[] | undefined;
+  /** The picklist category whose items the field holds (default: the field name); it keys item GSIDs. */
+  picklistCategory?: string | undefined;
   /** Target object of LOOKUP fields (traversed with `Field__gr.Other`). */
   lookupObject?: string | undefined;
 }
@@ -114,6 +121,11 @@ export interface GainsightSimulatorOptions {
   limits?: Partial<GainsightLimits>;
   /** Clock for rate-limit windows, CreatedDate/ModifiedDate and the seeded data's anchor. */
   now?: () => number;
+  /**
+   * How far the tenant's clock runs ahead of `now` (negative: behind), e.g. ±20 s: its fixed minute and
+   * day windows start when its own clock says so, as a real tenant's do. Default 0.
+   */
+  clockOffsetMs?: number;
   registeredEvents?: RegisteredGainsightEvent[];
   /** 429 error code: `GS_APIG_2404` (gateway) or `GU_2400` (RudderStack's fixture). [L] */
   rateLimitErrorCode?: string;

@@ -1,5 +1,6 @@
 import { GSID_PATTERN } from './data.js';
 import { CODES } from './envelope.js';
+import { activeLabelOf } from './picklists.js';
 import type { GainsightFieldDef } from './types.js';
 
 /** One field-level error inside the GSOBJ_1006 answer. */
@@ -81,16 +82,29 @@ export function coerceForWrite(
         ? { ok: true, value: value.trim() }
         : fail(CODES.invalidEmail, 'Invalid email');
     case 'PICKLIST':
-      return typeof value === 'string' && (field.picklist ?? []).includes(value)
-        ? { ok: true, value }
-        : fail(CODES.picklist, 'Picklist value not allowed');
     case 'MULTISELECTDROPDOWNLIST': {
-      // Accepted as an array or as the `a;b` string form.
-      const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(';') : [value];
-      const allowed = field.picklist ?? [];
-      return items.every((v) => typeof v === 'string' && allowed.includes(v))
-        ? { ok: true, value: items }
-        : fail(CODES.picklist, 'Picklist value not allowed');
+      // Only an active item's GSID is accepted (a label is refused like any unknown value) [H/M]; the row
+      // keeps the label (see picklists.ts). Multi-select takes an array or the `a;b` string form.
+      const multi = field.dataType === 'MULTISELECTDROPDOWNLIST';
+      const items = !multi
+        ? [value]
+        : Array.isArray(value)
+          ? value
+          : typeof value === 'string'
+            ? value.split(';')
+            : [value];
+      const labels = items.map((v) => activeLabelOf(field, v));
+      if (labels.every((l): l is string => l !== undefined)) return { ok: true, value: multi ? labels : labels[0] };
+      const shown = Array.isArray(value) ? value.join(';') : String(value);
+      return {
+        ok: false,
+        error: {
+          errorMessage: `Invalid/Inactive value provided for picklist. (${field.fieldName} = ${shown})`,
+          errorCode: CODES.picklist,
+          fieldName: field.fieldName,
+          invalidValue: value,
+        },
+      };
     }
     case 'GSID':
     case 'LOOKUP':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createGainsightSimulator } from './index.js';
+import { createGainsightSimulator, picklistGsid } from './index.js';
 import { caller } from './test-helpers.js';
 
 const now = () => Date.UTC(2025, 4, 1, 12);
@@ -8,12 +8,20 @@ describe('gainsight simulator: Company insert/update', () => {
   const sim = createGainsightSimulator({ companies: 10, people: 10, now });
   const call = caller(sim);
   const csm = sim.state.rows('gsuser')[0]?.Gsid as string;
+  const item = (field: string, label: string) => picklistGsid(sim.state.objects, 'company', field, label);
 
   it('inserts records and answers their Gsids in request order', async () => {
     const before = sim.state.rows('company').length;
     const res = await call('POST', '/v1/data/objects/Company', {
       records: [
-        { Name: 'Zeta One', Industry: 'Retail', Arr: '120000', Csm: csm, Tags: ['Beta'], RenewalDate: '2026-01-31' },
+        {
+          Name: 'Zeta One',
+          Industry: item('Industry', 'Retail'),
+          Arr: '120000',
+          Csm: csm,
+          Tags: [item('Tags', 'Beta')],
+          RenewalDate: '2026-01-31',
+        },
         { Name: 'Zeta Two', Employees: 42, EmailOptOut: undefined, OriginalContractDate: 1735689600000 },
       ],
     });
@@ -29,13 +37,17 @@ describe('gainsight simulator: Company insert/update', () => {
       Name: 'Zeta One',
       Arr: 120000,
       CreatedDate: now(),
+      Industry: 'Retail',
       Tags: ['Beta'],
     });
     const found = await call('POST', '/v1/data/objects/query/company', {
-      select: ['Gsid', 'RenewalDate'],
+      select: ['Gsid', 'RenewalDate', 'Industry', 'Tags'],
       where: { conditions: [{ name: 'Name', alias: 'A', value: ['Zeta One'], operator: 'EQ' }], expression: 'A' },
     });
-    expect(found.body.data.records).toEqual([{ Gsid: one.Gsid, RenewalDate: '2026-01-31' }]);
+    // Picklists are answered as item GSIDs.
+    expect(found.body.data.records).toEqual([
+      { Gsid: one.Gsid, RenewalDate: '2026-01-31', Industry: item('Industry', 'Retail'), Tags: [item('Tags', 'Beta')] },
+    ]);
   });
 
   it('refuses more than 50 records per call', async () => {
@@ -54,7 +66,7 @@ describe('gainsight simulator: Company insert/update', () => {
       records: [
         { Name: 'Fine Co' },
         { Name: 'Bad Co', Industry: 'Farming', Arr: 'lots', Nope__gc: 1, Csm: 'NOT-A-GSID', Gsid: csm },
-        { Industry: 'Retail' },
+        { Industry: item('Industry', 'Retail') },
       ],
     });
     expect(res.status).toBe(400);
@@ -85,7 +97,7 @@ describe('gainsight simulator: Company insert/update', () => {
   it('updates by up to three ANDed keys', async () => {
     const target = sim.state.rows('company')[3] as Record<string, unknown>;
     const res = await call('PUT', '/v1/data/objects/Company?keys=Name', {
-      records: [{ Name: target.Name, Stage: 'Adopting', Employees: 77 }],
+      records: [{ Name: target.Name, Stage: item('Stage', 'Adopting'), Employees: 77 }],
     });
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual({ count: 1, errors: null, records: [{ Gsid: target.Gsid }] });
@@ -111,8 +123,8 @@ describe('gainsight simulator: Company insert/update', () => {
     const stage = target.Stage;
     const res = await call('PUT', '/v1/data/objects/Company?keys=Name', {
       records: [
-        { Name: target.Name, Stage: stage === 'Launched' ? 'Adopting' : 'Launched' },
-        { Name: 'No Such Company', Stage: 'Launched' },
+        { Name: target.Name, Stage: item('Stage', stage === 'Launched' ? 'Adopting' : 'Launched') },
+        { Name: 'No Such Company', Stage: item('Stage', 'Launched') },
       ],
     });
     expect([res.status, res.body.errorCode]).toEqual([400, 'GSOBJ_1006']);

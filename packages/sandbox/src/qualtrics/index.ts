@@ -8,5 +8,7 @@ export {
   type QualtricsSimulatorOptions,
   type QualtricsState,
   type ReceivedEvent as QualtricsReceivedEvent,
+  TRIGGER_ANSWERS as QUALTRICS_TRIGGER_ANSWERS,
+  type TriggerAnswer as QualtricsTriggerAnswer,
 } from './simulator.js';
 export { npsGroup, type QualtricsResponse, type QualtricsSurvey } from './data.js';

@@ -61,6 +61,31 @@ describe('qualtrics simulator', () => {
       });
     });
 
+    it('answers other 2xx shapes on demand: flat ids, 202 with no body, 200 with the request id in a header', async () => {
+      try {
+        sim.state.triggerAnswer = 'flat';
+        const flat = await trigger('{"a":1}');
+        expect(flat.status).toBe(202);
+        const ids = (await flat.json()) as { eventId: string; requestId: string };
+        expect(sim.state.events.at(-1)).toMatchObject({ answer: 'flat', ...ids });
+
+        sim.state.triggerAnswer = 'empty';
+        const empty = await trigger('{"a":2}');
+        expect(empty.status).toBe(202);
+        expect(await empty.text()).toBe('');
+        expect(empty.headers.get('x-request-id')).toBeNull();
+        expect(sim.state.events.at(-1)).toMatchObject({ answer: 'empty', body: { a: 2 } });
+
+        sim.state.triggerAnswer = 'headers';
+        const headers = await trigger('{"a":3}');
+        expect(headers.status).toBe(200);
+        expect(await headers.text()).toBe('');
+        expect(headers.headers.get('x-request-id')).toBe(sim.state.events.at(-1)?.requestId);
+      } finally {
+        sim.state.triggerAnswer = 'envelope';
+      }
+    });
+
     it('accepts a bare {} with X-API-TOKEN, and an unauthenticated call when the trigger does not require auth', async () => {
       expect((await trigger('{}', { 'x-api-token': apiToken })).status).toBe(202);
       expect((await trigger('{"a":1}', {}, OPEN_TRIGGER)).status).toBe(202);

@@ -37,12 +37,28 @@ export interface QualtricsSimulatorOptions {
   retryAfterSeconds?: number;
   /** Largest JSON-event body accepted (Qualtrics: 100 KB). */
   maxEventBytes?: number;
+  /** How an accepted JSON event is answered (default `envelope`); `state.triggerAnswer` changes it later. */
+  triggerAnswer?: TriggerAnswer;
   now?: () => number;
 }
 
+/**
+ * Shapes of the answer to an accepted JSON event. Qualtrics documents "202 with eventId and requestId"
+ * but no body, so a client must accept any 2xx and look for the ids where it can:
+ * - `envelope`: 202 `{"result":{"eventId"},"meta":{"httpStatus","requestId"}}` (the v3 envelope);
+ * - `flat`: 202 `{"eventId","requestId"}`;
+ * - `empty`: 202 with no body and no ids at all;
+ * - `headers`: 200 with no body, the request id only in an `x-request-id` header.
+ */
+export type TriggerAnswer = 'envelope' | 'flat' | 'empty' | 'headers';
+export const TRIGGER_ANSWERS: readonly TriggerAnswer[] = ['envelope', 'flat', 'empty', 'headers'];
+
 export interface ReceivedEvent {
+  /** The simulator's ids for the event; whether the answer carried them depends on `answer`. */
   eventId: string;
   requestId: string;
+  /** How it was answered (`headers`: only requestId, in a header; `empty`: neither id). */
+  answer: TriggerAnswer;
   urlTokenId: string;
   receivedAt: number;
   auth: 'basic' | 'token' | 'none';
@@ -71,6 +87,8 @@ export interface QualtricsState {
   exports: Map<string, ExportJob>;
   files: Map<string, { surveyId: string; responses: QualtricsResponse[] }>;
   failSurveyIds: Set<string>;
+  /** How accepted JSON events are answered from now on. */
+  triggerAnswer: TriggerAnswer;
 }
 
 export interface QualtricsCredentials {
@@ -136,6 +154,7 @@ export function createQualtricsSimulator(options: QualtricsSimulatorOptions = {}
     exports: new Map(),
     files: new Map(),
     failSurveyIds: new Set(options.failSurveyIds ?? []),
+    triggerAnswer: options.triggerAnswer ?? 'envelope',
   };
 
   const envelope = (status: number) => ({
@@ -223,18 +242,24 @@ export function createQualtricsSimulator(options: QualtricsSimulatorOptions = {}
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       return fail(400, 'Request body must be a JSON object.', QUALTRICS_ERROR_CODES.validation);
     }
-    // The product document promises "202, eventId and requestId" without a shape; we answer in the v3
-    // envelope (eventId in result, requestId in meta), as public integrations read `meta.httpStatus` here.
+    // The product document promises "202, eventId and requestId" without a shape; by default we answer
+    // in the v3 envelope (eventId in result, requestId in meta); `triggerAnswer` serves the other shapes
+    // a real brand might send, so clients are tested against each.
     const meta = envelope(202);
     const eventId = uuid(random);
+    const answer = state.triggerAnswer;
     state.events.push({
       eventId,
       requestId: meta.requestId,
+      answer,
       urlTokenId,
       receivedAt: now(),
       auth,
       body: body as Record<string, unknown>,
     });
+    if (answer === 'flat') return c.json({ eventId, requestId: meta.requestId }, 202);
+    if (answer === 'empty') return c.body(null, 202);
+    if (answer === 'headers') return c.body(null, 200, { 'x-request-id': meta.requestId });
     return c.json({ result: { eventId }, meta }, 202);
   };
   app.post('/inbound-event/v1/events/json/triggers', trigger);

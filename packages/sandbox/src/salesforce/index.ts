@@ -50,8 +50,14 @@ export interface SalesforceSimulatorOptions {
 export interface SalesforceSimulator extends Simulator<SalesforceState> {
   /** End every session now, as a timeout or an admin's revoke would: the next data call answers 401. */
   expireSessions(): void;
-  /** API calls spent in the rolling 24 hours. */
+  /** API calls the org spent in the rolling 24 hours: this client's plus the other integrations'. */
   apiUsage(): number;
+  /**
+   * The org's other integrations and users have spent `calls` API calls in the rolling 24 hours (made at
+   * `at`, default now, so they age out a day later): replaces what was set before. Every answer's
+   * `Sforce-Limit-Info` counts them, and past the limit calls answer 403 REQUEST_LIMIT_EXCEEDED.
+   */
+  setOthersApiUsage(calls: number, at?: number): void;
   /** A record by object and 18-character id (the live object: tests read what writes did). */
   record(object: string, id: string): SalesforceRecord | undefined;
 }
@@ -72,6 +78,7 @@ export function createSalesforceSimulator(options: SalesforceSimulatorOptions = 
     sessions: new Map(),
     cursors: new Map(),
     apiCalls: [],
+    othersApiCalls: [],
     dailyApiLimit: options.dailyApiLimit ?? 15_000,
     pageSize: options.pageSize ?? 2000,
     sessionTimeoutMs: options.sessionTimeoutMs ?? 2 * 3_600_000,
@@ -86,6 +93,18 @@ export function createSalesforceSimulator(options: SalesforceSimulatorOptions = 
   const sim: SalesforceContext = { state, credentials, now };
 
   const app = new Hono();
+  // Every data API answer says how much of the org's budget is spent, injected faults included (the routes
+  // set it on the answers they make; a 401 comes before any session, so it carries none).
+  app.use('/services/data/*', async (c, next) => {
+    await next();
+    if (
+      /^\/services\/data\/v[^/]+\//.test(c.req.path) &&
+      c.res.status !== 401 &&
+      !c.res.headers.has('Sforce-Limit-Info')
+    ) {
+      c.res.headers.set('Sforce-Limit-Info', `api-usage=${apiUsage(state, now())}/${state.dailyApiLimit}`);
+    }
+  });
   app.use(
     '*',
     recordAndInjectFaults(control, {
@@ -121,6 +140,9 @@ export function createSalesforceSimulator(options: SalesforceSimulatorOptions = 
       state.sessions.clear();
     },
     apiUsage: () => apiUsage(state, now()),
+    setOthersApiUsage: (calls, at = now()) => {
+      state.othersApiCalls = calls > 0 ? [{ at, count: Math.floor(calls) }] : [];
+    },
     record: (object, id) => state.records.get(object)?.get(id),
   };
 }

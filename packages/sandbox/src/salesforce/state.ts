@@ -27,8 +27,13 @@ export interface SalesforceState {
   /** Live access tokens. */
   sessions: Map<string, SalesforceSession>;
   cursors: Map<string, QueryCursor>;
-  /** Times of counted API calls within the rolling 24 hours. */
+  /** Times of counted API calls within the rolling 24 hours (this client's: everything the simulator served). */
   apiCalls: number[];
+  /**
+   * Calls the org's other integrations and users spent, as batches with the time they were made: they count
+   * in the same rolling 24 hours (the budget is the org's) and age out like any call.
+   */
+  othersApiCalls: Array<{ at: number; count: number }>;
   dailyApiLimit: number;
   /** Rows per query page (Salesforce: up to 2,000); a smaller `Sforce-Query-Options: batchSize` wins. */
   pageSize: number;
@@ -54,11 +59,12 @@ export function errorBody(errorCode: string, message: string, fields?: string[])
 
 const DAY_MS = 86_400_000;
 
-/** Calls spent in the rolling 24-hour window ending now. */
+/** Calls the org spent (ours and everyone else's) in the rolling 24-hour window ending now. */
 export function apiUsage(state: SalesforceState, now: number): number {
   const from = now - DAY_MS;
   let drop = 0;
   while (drop < state.apiCalls.length && state.apiCalls[drop]! <= from) drop++;
   if (drop > 0) state.apiCalls.splice(0, drop);
-  return state.apiCalls.length;
+  state.othersApiCalls = state.othersApiCalls.filter((batch) => batch.at > from);
+  return state.apiCalls.length + state.othersApiCalls.reduce((sum, batch) => sum + batch.count, 0);
 }

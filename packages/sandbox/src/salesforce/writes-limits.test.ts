@@ -14,6 +14,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 beforeEach(async () => {
   sim.state.apiCalls.length = 0;
+  sim.setOthersApiUsage(0);
   sim.control.reset();
   await signIn();
 });
@@ -205,6 +206,34 @@ describe('Salesforce simulator: API budget', () => {
     clock += 23 * 3_600_000;
     await signIn(); // the session itself timed out meanwhile
     expect((await call('GET', '/limits')).status).toBe(200);
+  });
+
+  it("counts the org's other integrations in the same budget: the header shows the total, then 403 once it is spent", async () => {
+    // Other integrations spent 28 of the org's 30 calls an hour ago.
+    sim.setOthersApiUsage(28, clock - 3_600_000);
+    expect(sim.apiUsage()).toBe(28);
+    const first = await call('GET', '/sobjects/Account/describe');
+    expect(first.status).toBe(200);
+    expect(first.headers.get('sforce-limit-info')).toBe('api-usage=29/30');
+    expect((await call('GET', '/limits')).body).toMatchObject({ DailyApiRequests: { Max: 30, Remaining: 0 } });
+    const refused = await call('PATCH', `/sobjects/Account/${account(1)}`, { Health_Score__c: 50 });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toEqual([{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
+    expect(refused.headers.get('sforce-limit-info')).toBe('api-usage=30/30');
+    expect(sim.record('Account', account(1))?.Health_Score__c).not.toBe(50);
+    // A day after the others' calls they have aged out; ours (made now) still count.
+    clock += 23 * 3_600_000 + 1;
+    await signIn();
+    const later = await call('GET', '/limits');
+    expect(later.status).toBe(200);
+    expect(later.headers.get('sforce-limit-info')).toBe('api-usage=3/30');
+  });
+
+  it('carries Sforce-Limit-Info on injected faults too', async () => {
+    sim.control.faults.set('/services/data', { rateLimitBurst: 1 });
+    const refused = await call('GET', '/limits');
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('sforce-limit-info')).toBe('api-usage=0/30');
   });
 
   it('injects Salesforce-shaped server errors and concurrency refusals', async () => {

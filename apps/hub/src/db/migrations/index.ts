@@ -6,6 +6,7 @@ import { customerStore } from './0004-customer-store.js';
 import { metrics } from './0005-metrics.js';
 import { qualtrics } from './0006-qualtrics.js';
 import { runRecords } from './0007-run-records.js';
+import { deliverySends } from './0008-delivery-sends.js';
 
 /**
  * Migrations run in order of their names. Never edit a released migration: add a new file and a line
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005_metrics': metrics,
   '0006_qualtrics': qualtrics,
   '0007_run_records': runRecords,
+  '0008_delivery_sends': deliverySends,
 };

@@ -1,4 +1,5 @@
 import type { PlannedRequest, SyncRecord } from '@synchub/core';
+import { picklistGsid } from '@synchub/sandbox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Bridge, createBridge, NOW } from '../../bridge/bridge-fixtures.js';
 import type { ResolvedConnection, RunContext } from '../kind.js';
@@ -87,16 +88,27 @@ describe('sync: dry run', () => {
       after: null,
       note: 'Industry (from Industry): no lookup entry for "Media"',
     });
-    // The write that would have been sent: one insert of the four mapped records, recorded, not sent.
+    // The write that would have been sent: one insert of the four mapped records, recorded, not sent, with
+    // the picklist labels as Gainsight takes them (item GSIDs).
+    const item = (field: string, label: string) => picklistGsid(b.gainsight.state.objects, 'company', field, label);
     expect(planned).toEqual([
       expect.objectContaining({
         method: 'POST',
         url: expect.stringMatching(/\/v1\/data\/objects\/Company$/),
-        body: { records: [0, 2, 3, 4].map((i) => ({ Name: account(i).Name, Industry: 'Software', Status: 'Active' })) },
+        body: {
+          records: [0, 2, 3, 4].map((i) => ({
+            Name: account(i).Name,
+            Industry: item('Industry', 'Software'),
+            Status: item('Status', 'Active'),
+          })),
+        },
       }),
     ]);
+    // Reads still go out (the query and the picklist describe); nothing that writes.
     const sent = b.gainsight.control.requests.slice(gainsightCalls);
-    expect(sent.filter((r) => r.method !== 'GET' && !r.path.includes('/query/'))).toEqual([]);
+    const reads = (r: { method: string; path: string }) =>
+      r.method === 'GET' || r.path.includes('/query/') || r.path === '/v1/meta/services/objects/describe';
+    expect(sent.filter((r) => !reads(r))).toEqual([]);
     expect(b.gainsight.state.rows('company').some((c) => c.Name === account(0).Name)).toBe(false);
   });
 });

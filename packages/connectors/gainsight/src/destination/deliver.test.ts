@@ -1,4 +1,4 @@
-import type { ConnectorContext, DueEvent, TrackingMessage } from '@synchub/core';
+import type { ConnectorContext, DeliveryHooks, DueEvent, TrackingMessage } from '@synchub/core';
 import { createGainsightSimulator, listen, type RunningServer } from '@synchub/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import gainsight from '../index.js';
@@ -19,8 +19,9 @@ describe('the Gainsight event destination against the simulator', () => {
   let seq = 0;
   const events = (messages: Array<Pick<TrackingMessage, 'type'> & Partial<TrackingMessage>>): DueEvent[] =>
     messages.map((m) => ({ id: ++seq, message: { ...m, messageId: `m${seq}` } }));
-  const deliver = (due: DueEvent[], state: Map<string, unknown>) =>
+  const deliver = (due: DueEvent[], state: Map<string, unknown>, hooks: DeliveryHooks = {}, context = ctx) =>
     destination.deliver!({
+      ...hooks,
       events: due,
       settings: gainsightDestinationSchema.parse({
         topicName: 'users',
@@ -33,7 +34,7 @@ describe('the Gainsight event destination against the simulator', () => {
           accessKey: sim.credentials.accessKey as string,
           sharedSecret: sim.credentials.sharedSecret as string,
         },
-        ctx,
+        ctx: context,
       },
       state,
     });
@@ -86,6 +87,102 @@ describe('the Gainsight event destination against the simulator', () => {
     sim.control.reset();
     await deliver(events([group('Cached Co')]), new Map());
     expect(calls('/query/')).toBe(1);
+  });
+
+  it('resends a refused merged company write per event: only the group with bad data fails', async () => {
+    const due = events([
+      { ...group('Mixed Co', 'bad@x.com'), traits: { name: 'Mixed Co', industry: 'Not An Industry' } },
+      { ...group('Mixed Co', 'good@x.com'), traits: { name: 'Mixed Co', employees: 7 } },
+    ]);
+    const reported: Array<[number[], string]> = [];
+    const outcomes = await deliver(due, new Map(), { onOutcome: (ids, o) => reported.push([ids, o.kind]) });
+    expect(due.map((e) => outcomes.get(e.id)?.kind)).toEqual(['failed', 'delivered']);
+    expect(outcomes.get(due[0]!.id)).toMatchObject({
+      kind: 'failed',
+      error: { code: 'invalid_request', message: expect.stringMatching(/Picklist value not allowed/) },
+    });
+    // The company exists with the good event's fields, and only the good person is linked to it.
+    const companies = sim.state.rows('company').filter((c) => c.Name === 'Mixed Co');
+    expect(companies).toEqual([expect.objectContaining({ Industry: null, Employees: 7 })]);
+    const linked = sim.state
+      .rows('company_person')
+      .filter((l) => l.Company_ID === companies[0]?.Gsid)
+      .map((l) => sim.state.rows('person').find((p) => p.Gsid === l.Person_ID)?.Email);
+    expect(linked).toEqual(['good@x.com']);
+    // Group fates come in the returned map, not as they are answered: the host keeps each company's
+    // updates in order across them (a group retried for its person write takes the newer ones with it).
+    expect(reported).toEqual([]);
+  });
+
+  it('resends a refused merged person write per event: only the identify with bad data fails', async () => {
+    const due = events([
+      { type: 'identify', traits: { email: 'two@x.com', firstName: 'Good', location: 'Paris' } },
+      { type: 'identify', traits: { email: 'two@x.com', location: { city: 'Paris' } } },
+      { type: 'identify', traits: { email: 'two@x.com', lastName: 'Later' } },
+    ]);
+    const outcomes = await deliver(due, new Map());
+    expect(due.map((e) => outcomes.get(e.id)?.kind)).toEqual(['delivered', 'failed', 'delivered']);
+    expect(outcomes.get(due[1]!.id)).toMatchObject({ kind: 'failed', error: { code: 'invalid_request' } });
+    const person = sim.state.rows('person').find((p) => p.Email === 'two@x.com');
+    expect(person).toMatchObject({ FirstName: 'Good', LastName: 'Later', Location: 'Paris' });
+    // The merged call, then one call per event.
+    expect(calls('/people')).toBe(4);
+  });
+
+  it('stops resending at the first answer that must be retried: later updates of the entity wait with it', async () => {
+    let n = 0;
+    // The merged call is refused for its data; the first one-by-one call meets a 503.
+    const flaky: ConnectorContext = {
+      ...ctx,
+      fetch: async (input, init) => {
+        if (String(input).includes('/people') && ++n === 2)
+          return new Response(JSON.stringify({ result: false, errorCode: 'GS_5000', errorDesc: 'down' }), {
+            status: 503,
+            headers: { 'content-type': 'application/json' },
+          });
+        return fetch(input, init);
+      },
+    };
+    const due = events([
+      { type: 'identify', traits: { email: 'three@x.com', firstName: 'Old' } },
+      { type: 'identify', traits: { email: 'three@x.com', location: { bad: true } } },
+      { type: 'identify', traits: { email: 'three@x.com', firstName: 'New' } },
+    ]);
+    const outcomes = await deliver(due, new Map(), {}, flaky);
+    expect(due.map((e) => outcomes.get(e.id)?.kind)).toEqual(['retry', 'retry', 'retry']);
+    expect(sim.state.rows('person').find((p) => p.Email === 'three@x.com')).toBeUndefined();
+  });
+
+  it('wraps every vendor call in `sending` with the events it carries', async () => {
+    const sent: number[][] = [];
+    const due = events([
+      group('Wrapped Co', 'w@x.com'),
+      { type: 'identify', traits: { email: 'w@x.com' } },
+      { type: 'track', event: 'Signed Up' },
+    ]);
+    await deliver(due, new Map(), {
+      sending: (ids, call) => {
+        sent.push(ids);
+        return call();
+      },
+    });
+    // Company insert (group), person upsert (group + identify), publish (track); the lookup carries none.
+    expect(sent).toEqual([[due[0]!.id], [due[0]!.id, due[1]!.id], [due[2]!.id]]);
+  });
+
+  it('names the entities each message updates, for the host to keep in order', () => {
+    const settings = gainsightDestinationSchema.parse({});
+    const keys = (m: Partial<TrackingMessage>) =>
+      destination.entityKeys!({ messageId: 'k', type: 'identify', ...m } as TrackingMessage, {
+        settings,
+        connectionSettings: { domain: 'x.gainsightcloud.com', sandbox: false },
+      });
+    expect(keys({ traits: { email: 'Ann@X.com' } })).toEqual(['person:ann@x.com']);
+    expect(keys({ type: 'group', traits: { name: 'Acme' }, context: { traits: { email: 'a@x.com' } } })).toEqual([
+      'company:Acme',
+    ]);
+    expect(keys({ type: 'track', event: 'Signed Up' })).toEqual([]);
+    expect(keys({ traits: {} })).toEqual([]);
   });
 
   it('answers one outcome per event: tracks published, unsupported types failed with a reason', async () => {

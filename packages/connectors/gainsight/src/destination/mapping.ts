@@ -19,8 +19,12 @@ const spellings = (camel: string): string[] => {
   return [...new Set([camel, camel.toLowerCase(), snake, camel[0]?.toUpperCase() + camel.slice(1)])];
 };
 
-/** RudderStack's person map (product document "Gainsight"); name parts in any casing. */
-const PERSON_RULES: FieldRule[] = [
+/**
+ * RudderStack's person map (product document "Gainsight"); name parts in any casing. Types follow the
+ * Person fields' Gainsight types (vendor notes): MasterAvatarTypeCode is a NUMBER (RudderStack sends
+ * `Number(v)`, SDKs often send "3"), EmailOptOut a BOOLEAN; the rest is text.
+ */
+export const PERSON_RULES: FieldRule[] = [
   { from: ['email', 'Email'], to: 'Email' },
   { from: ['name', 'Name'], to: 'Name' },
   { from: spellings('firstName'), to: 'FirstName' },
@@ -33,20 +37,24 @@ const PERSON_RULES: FieldRule[] = [
   { from: ['dynamicResolutionKey'], to: 'DynamicResolutionKey' },
   { from: ['comments'], to: 'Comments' },
   { from: ['timezone'], to: 'Timezone' },
-  { from: ['masterRecordId'], to: 'MasterRecordID' },
-  { from: ['masterAvatarTypeCode'], to: 'MasterAvatarTypeCode' },
+  // RudderStack reads masterRecordID; masterRecordId is the documented trait.
+  { from: ['masterRecordId', 'masterRecordID'], to: 'MasterRecordID' },
+  { from: ['masterAvatarTypeCode'], to: 'MasterAvatarTypeCode', type: 'number' },
 ];
 
 /**
  * RudderStack's company map. `customerLifetimeInMonths` goes to CustomerLifetimeInMonths, the field name
- * the Company API has (RudderStack's page spells it CustomerlifetimeInMonths).
+ * the Company API has (RudderStack's page spells it CustomerlifetimeInMonths). Numbers, currencies and
+ * dates are coerced to their Gainsight types; picklists (Industry, Stage, Status, CompanyType, ManagedAs,
+ * IndustryNew, Tags) stay labels here: the company writers translate them to item GSIDs.
  */
-const COMPANY_RULES: FieldRule[] = [
+export const COMPANY_RULES: FieldRule[] = [
   { from: ['name'], to: 'Name' },
   { from: ['employees'], to: 'Employees', type: 'number' },
   { from: ['arr'], to: 'Arr', type: 'number' },
   { from: ['billingAddress'], to: 'BillingAddress' },
   { from: ['summary'], to: 'Summary' },
+  { from: ['companyType'], to: 'CompanyType' },
   { from: ['csm'], to: 'Csm' },
   { from: ['customerLifetimeInMonths'], to: 'CustomerLifetimeInMonths', type: 'number' },
   { from: ['industry'], to: 'Industry' },
@@ -159,4 +167,23 @@ export function createGainsightMapping(
       }
     },
   };
+}
+
+const cached = new WeakMap<object, GainsightMapping>();
+
+/**
+ * The mapping for one settings object, built once (the host asks for the entity keys of every event of
+ * a window with the same settings). Without the connection's secrets: it serves identify and group, whose
+ * mapping needs none; a track maps to an error here, which names no entity either.
+ */
+export function mappingFor(
+  settings: GainsightDestinationSettings,
+  connection: { tenantId?: string | undefined } | undefined,
+): GainsightMapping {
+  let mapping = cached.get(settings);
+  if (!mapping) {
+    mapping = createGainsightMapping(settings, { tenantId: connection?.tenantId, sharedSecret: undefined });
+    cached.set(settings, mapping);
+  }
+  return mapping;
 }
