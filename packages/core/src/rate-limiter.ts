@@ -275,7 +275,8 @@ function describe(window: WindowSpec): string {
   return window.label ?? `${window.windowMs} ms`;
 }
 
-const defaultSleep: Sleep = (ms, signal) =>
+/** setTimeout as a promise that rejects with the signal's reason when aborted (shared with the usage budget). */
+export const defaultSleep: Sleep = (ms, signal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);

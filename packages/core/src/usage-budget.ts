@@ -1,6 +1,6 @@
 import { ConnectorError } from './errors.js';
 import { HOUR } from './rate-limit-policy.js';
-import type { Sleep } from './rate-limiter.js';
+import { defaultSleep, type Sleep } from './rate-limiter.js';
 
 /**
  * Budgets the vendor counts for us. Some vendors say in every answer how much of the account's budget
@@ -300,23 +300,6 @@ export function createUsageBudget(options: UsageBudgetOptions): UsageBudget {
 function emptyState(): UsageState {
   return { used: 0, limit: 0, windowMs: 1, reportedAt: 0, spentSince: 0, lastCallAt: 0, holdUntil: 0 };
 }
-
-const defaultSleep: Sleep = (ms, signal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 
 /** In-process store (tests, and hubs that accept losing the vendor's last word on restart). */
 export function createMemoryUsageStore(): UsageStore {

@@ -105,3 +105,22 @@ export function definePipelineKind<SS extends z.ZodType>(kind: PipelineKind<SS>)
 }
 
 export const emptyCounts = (): RunCounts => ({ read: 0, written: 0, skipped: 0, failed: 0, reasons: {} });
+
+/** The counters, notes and details a run keeps as it goes (the runner and the preview share them). */
+export function createTally(counts: RunCounts, details: Record<string, unknown>) {
+  return {
+    count(kind: 'read' | 'written' | 'skipped' | 'failed', n = 1, reason?: string) {
+      counts[kind] += n;
+      if (reason) counts.reasons[reason] = (counts.reasons[reason] ?? 0) + n;
+    },
+    /** At most 100 samples per key. */
+    note(key: string, item: unknown) {
+      const list = (details[key] ?? []) as unknown[];
+      details[key] = list;
+      if (list.length < 100) list.push(item);
+    },
+    detail(key: string, value: unknown) {
+      details[key] = value;
+    },
+  };
+}

@@ -2,7 +2,14 @@ import { isConnectorError, type PlannedRequest } from '@synchub/core';
 import type { Db } from '../db/index.js';
 import { HubError, isHubError } from '../errors.js';
 import type { HubLogger } from '../logger.js';
-import { emptyCounts, type PipelineKind, type ResolvedConnection, type RunContext, type RunCounts } from './kind.js';
+import {
+  createTally,
+  emptyCounts,
+  type PipelineKind,
+  type ResolvedConnection,
+  type RunContext,
+  type RunCounts,
+} from './kind.js';
 import type { PipelineInput, PipelineStore } from './store.js';
 
 /**
@@ -169,18 +176,7 @@ export function createPreviewer(deps: {
           cursor: target.cursor,
           // A preview moves no cursor.
           commit: async () => {},
-          count(what, n = 1, reason) {
-            counts[what] += n;
-            if (reason) counts.reasons[reason] = (counts.reasons[reason] ?? 0) + n;
-          },
-          note(key, item) {
-            const list = (details[key] ?? []) as unknown[];
-            details[key] = list;
-            if (list.length < 100) list.push(item);
-          },
-          detail(key, value) {
-            details[key] = value;
-          },
+          ...createTally(counts, details),
           db: deps.db,
           log: (level, message, data) =>
             deps.logger[level](message, { preview: true, pipelineId: target.pipelineId, ...data }),

@@ -3,7 +3,7 @@ import type { Db } from '../db/index.js';
 import type { RunRecordStatus, RunRecordsTable, RunsTable, RunStatus } from '../db/schema.js';
 import { HubError } from '../errors.js';
 import type { HubLogger } from '../logger.js';
-import { emptyCounts, type PipelineKind, type ResolvedConnection, type RunCounts } from './kind.js';
+import { createTally, emptyCounts, type PipelineKind, type ResolvedConnection, type RunCounts } from './kind.js';
 import { nextRunAt } from './schedule.js';
 import { type PipelineView, pipelineView } from './store.js';
 
@@ -111,18 +111,7 @@ export function createRunner(deps: {
           await db.updateTable('pipelines').set({ cursor: next }).where('id', '=', pipeline.id).execute();
           await save();
         },
-        count(kindOfCount, n = 1, reason) {
-          counts[kindOfCount] += n;
-          if (reason) counts.reasons[reason] = (counts.reasons[reason] ?? 0) + n;
-        },
-        note(key, item) {
-          const list = (details[key] ?? []) as unknown[];
-          details[key] = list;
-          if (list.length < 100) list.push(item);
-        },
-        detail(key, value) {
-          details[key] = value;
-        },
+        ...createTally(counts, details),
         record: records.add,
         db,
         log: (level, message, data) => logger[level](message, { pipelineId: pipeline.id, runId, ...data }),
