@@ -20,7 +20,7 @@ import { defaultKind } from '../destination-kind.js';
 import { setFlash } from '../flash.js';
 import { navigate } from '../router.js';
 import type { Connection, Destination, DestinationKind, GainsightDestination } from '../types.js';
-import { KindForm } from './destination-kind-form.js';
+import { DeliveryFields, KindForm } from './destination-kind-form.js';
 
 /**
  * Add (no id) or edit (id) an event destination. The kinds come from the hub (every connector that offers
@@ -312,29 +312,14 @@ function Form({ connections, existing, picker }: FormProps) {
         newRow={() => newVersionRow()}
       />
 
-      <fieldset class="group">
-        <legend>Delivery</legend>
-        <div class="two-col">
-          <TextField
-            id="d-flush"
-            label="Flush window (ms)"
-            type="number"
-            value={form.flushWindowMs}
-            error={errors['flushWindowMs']}
-            help="Calls for the same person or company inside one window are merged into one Gainsight call (100–60,000)."
-            onInput={(v) => set('flushWindowMs', v)}
-          />
-          <TextField
-            id="d-attempts"
-            label="Max attempts"
-            type="number"
-            value={form.maxAttempts}
-            error={errors['maxAttempts']}
-            help="Tries for temporary failures before an event is marked failed (1–50)."
-            onInput={(v) => set('maxAttempts', v)}
-          />
-        </div>
-      </fieldset>
+      <DeliveryFields
+        flushWindowMs={form.flushWindowMs}
+        maxAttempts={form.maxAttempts}
+        errors={errors}
+        flushHelp="Calls for the same person or company inside one window are merged into one Gainsight call (100–60,000)."
+        onFlush={(v) => set('flushWindowMs', v)}
+        onAttempts={(v) => set('maxAttempts', v)}
+      />
 
       <FormActions
         busy={busy}

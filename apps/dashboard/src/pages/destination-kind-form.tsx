@@ -181,33 +181,18 @@ export function KindForm({ kind, connections, existing, allConnections, picker }
         </fieldset>
       )}
 
-      <fieldset class="group">
-        <legend>Delivery</legend>
-        <div class="two-col">
-          <TextField
-            id="d-flush"
-            label="Flush window (ms)"
-            type="number"
-            value={state.flushWindowMs}
-            error={errors['flushWindowMs']}
-            help={
-              kind.merge
-                ? 'Calls for the same entity inside one window are merged into one record (100–60,000).'
-                : 'Events are collected for this long and delivered together (100–60,000).'
-            }
-            onInput={(v) => setState((s) => ({ ...s, flushWindowMs: v }))}
-          />
-          <TextField
-            id="d-attempts"
-            label="Max attempts"
-            type="number"
-            value={state.maxAttempts}
-            error={errors['maxAttempts']}
-            help="Tries for temporary failures before an event is marked failed (1–50)."
-            onInput={(v) => setState((s) => ({ ...s, maxAttempts: v }))}
-          />
-        </div>
-      </fieldset>
+      <DeliveryFields
+        flushWindowMs={state.flushWindowMs}
+        maxAttempts={state.maxAttempts}
+        errors={errors}
+        flushHelp={
+          kind.merge
+            ? 'Calls for the same entity inside one window are merged into one record (100–60,000).'
+            : 'Events are collected for this long and delivered together (100–60,000).'
+        }
+        onFlush={(v) => setState((s) => ({ ...s, flushWindowMs: v }))}
+        onAttempts={(v) => setState((s) => ({ ...s, maxAttempts: v }))}
+      />
 
       <FormActions
         busy={busy}
@@ -216,6 +201,42 @@ export function KindForm({ kind, connections, existing, allConnections, picker }
         cancelHref="#/destinations"
       />
     </form>
+  );
+}
+
+/** The host-level settings every destination has: flush window and max attempts. */
+export function DeliveryFields(props: {
+  flushWindowMs: string;
+  maxAttempts: string;
+  errors: Record<string, string | undefined>;
+  flushHelp: string;
+  onFlush: (value: string) => void;
+  onAttempts: (value: string) => void;
+}) {
+  return (
+    <fieldset class="group">
+      <legend>Delivery</legend>
+      <div class="two-col">
+        <TextField
+          id="d-flush"
+          label="Flush window (ms)"
+          type="number"
+          value={props.flushWindowMs}
+          error={props.errors['flushWindowMs']}
+          help={props.flushHelp}
+          onInput={props.onFlush}
+        />
+        <TextField
+          id="d-attempts"
+          label="Max attempts"
+          type="number"
+          value={props.maxAttempts}
+          error={props.errors['maxAttempts']}
+          help="Tries for temporary failures before an event is marked failed (1–50)."
+          onInput={props.onAttempts}
+        />
+      </div>
+    </fieldset>
   );
 }
 
