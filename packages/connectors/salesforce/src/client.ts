@@ -303,7 +303,7 @@ export function createSalesforceClient(
    * Every answer says how much of the org's rolling 24 h budget is spent, by everyone: tell the host, whose
    * limiter paces and stops by it. A refusal for the spent budget holds every caller of the org.
    */
-  async function readLimitInfo(answer: HttpAnswer): Promise<void> {
+  async function readLimitInfo(answer: HttpAnswer, answeredAt: number): Promise<void> {
     const match = /api-usage=(\d+)\/(\d+)/.exec(answer.headers.get('sforce-limit-info') ?? '');
     if (match) {
       apiUsage = { used: Number(match[1]), max: Number(match[2]) };
@@ -312,7 +312,7 @@ export function createSalesforceClient(
         ctx.log?.('warn', 'Salesforce daily API budget is 90% spent', { ...apiUsage });
       }
     }
-    const exhaustedUntil = isDailyLimitExceeded(answer) ? ctx.now() + DAILY_LIMIT_BACKOFF_MS : undefined;
+    const exhaustedUntil = isDailyLimitExceeded(answer) ? answeredAt + DAILY_LIMIT_BACKOFF_MS : undefined;
     if (!ctx.reportUsage || (!match && exhaustedUntil === undefined)) return;
     try {
       await ctx.reportUsage(
@@ -360,13 +360,15 @@ export function createSalesforceClient(
         body,
         ...(write ? { write: true, dryRunAnswer: write.dryRunAnswer } : {}),
       });
-      await readLimitInfo(answer);
+      // One clock reading per answer: the hold reported to the host and the error's retryAt must agree.
+      const answeredAt = ctx.now();
+      await readLimitInfo(answer, answeredAt);
       if (answer.status === 401 && attempt === 0) {
         current = await login(current);
         continue;
       }
       if (answer.status >= 200 && answer.status < 300) return answer;
-      throw dataError(answer, what, ctx.now());
+      throw dataError(answer, what, answeredAt);
     }
   }
 
