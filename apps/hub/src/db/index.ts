@@ -1,34 +1,157 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type MigrationResultSet, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, type MigrationResultSet, Migrator, SqliteDialect, SqliteDriver } from 'kysely';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
 
 /**
+ * Pragmas every connection to the hub's database runs, the main one and the ingest commit worker's alike.
+ * WAL lets readers run while one writer commits; FULL puts a commit on disk before we answer "ok"
+ * (durable first), even with WAL.
+ */
+export const CONNECTION_PRAGMAS = [
+  'journal_mode = WAL',
+  'synchronous = FULL',
+  'foreign_keys = ON',
+  'busy_timeout = 5000',
+] as const;
+
+interface Handle {
+  sqlite: SQLite.Database;
+  /** Run before the SQLite handle closes, newest first: whoever holds a second connection stops it here. */
+  onClose: Array<() => Promise<void>>;
+  turns: Int32Array;
+}
+
+/**
+ * Write turns between this (main) connection and a second writer on another thread (the ingest commit
+ * worker). SQLite lets one writer in at a time and a waiting one only polls, sleeping 1, 2, 5, 10… ms
+ * between tries: a worker committing back to back would starve this connection, and everything on the
+ * event loop with it. So every write on this connection first raises `turns[0]` (1 = the main connection
+ * wants or holds the write lock) and lowers it when its transaction ends; the worker does not begin a
+ * transaction while it is raised. A write here then waits at most for the worker's current transaction.
+ */
+function takeTurns(sqlite: SQLite.Database, turns: Int32Array): void {
+  let claimed = false;
+  const claim = () => {
+    if (claimed) return;
+    claimed = true;
+    Atomics.store(turns, 0, 1);
+  };
+  const settle = () => {
+    if (!claimed || sqlite.inTransaction) return;
+    claimed = false;
+    Atomics.store(turns, 0, 0);
+    Atomics.notify(turns, 0);
+  };
+  type Fn = (...args: unknown[]) => unknown;
+  const guard =
+    (fn: Fn, writes: boolean): Fn =>
+    (...args) => {
+      if (writes) claim();
+      try {
+        return fn(...args);
+      } finally {
+        settle();
+      }
+    };
+  const db = sqlite as unknown as Record<'prepare' | 'exec' | 'transaction', Fn>;
+  const prepare = db.prepare.bind(sqlite);
+  db.prepare = (...args) => {
+    const statement = prepare(...args) as SQLite.Statement;
+    const methods = statement as unknown as Record<'run' | 'get' | 'all' | 'iterate', Fn>;
+    // Every statement settles (a COMMIT is "readonly" but ends the transaction); only writers claim.
+    const writes = !statement.readonly;
+    for (const method of ['run', 'get', 'all'] as const)
+      methods[method] = guard(methods[method].bind(statement), writes);
+    if (writes) {
+      // A writing iterator runs as it is read: claim now; the next statement to settle releases.
+      const iterate = methods.iterate.bind(statement);
+      methods.iterate = (...params) => {
+        claim();
+        return iterate(...params);
+      };
+    }
+    return statement;
+  };
+  db.exec = guard(db.exec.bind(sqlite), true);
+  const transaction = db.transaction.bind(sqlite);
+  db.transaction = (fn) => {
+    const made = transaction(fn) as Fn & Record<'default' | 'deferred' | 'immediate' | 'exclusive', Fn>;
+    // IMMEDIATE and EXCLUSIVE take the write lock at BEGIN, before any statement of theirs could claim.
+    const wrapped = guard(made, false) as typeof made;
+    Object.assign(wrapped, {
+      default: wrapped,
+      deferred: guard(made.deferred, false),
+      immediate: guard(made.immediate, true),
+      exclusive: guard(made.exclusive, true),
+      database: sqlite,
+    });
+    return wrapped;
+  };
+}
+
+/** The write-turn flag of `db`'s connection (see takeTurns), for a second writer to respect. */
+export function writeTurnsOf(db: Db): Int32Array {
+  return handleOf(db).turns;
+}
+
+/**
  * The better-sqlite3 handle behind a Kysely instance, for the few hot paths (ingest) where a prepared
  * statement in one synchronous transaction beats building a query per row.
  */
-const raw = new WeakMap<Db, SQLite.Database>();
-export function sqliteOf(db: Db): SQLite.Database {
+const raw = new WeakMap<Db, Handle>();
+function handleOf(db: Db): Handle {
   const handle = raw.get(db);
   if (!handle) throw new Error('This Kysely instance was not opened by openDatabase');
   return handle;
+}
+export function sqliteOf(db: Db): SQLite.Database {
+  return handleOf(db).sqlite;
+}
+
+/** The database file behind `db`, or undefined for an in-memory database (no other connection can open it). */
+export function databaseFileOf(db: Db): string | undefined {
+  const { sqlite } = handleOf(db);
+  return sqlite.memory ? undefined : path.resolve(sqlite.name);
+}
+
+/** Have `db.destroy()` await `hook` before it closes the SQLite handle (e.g. to stop a worker's connection). */
+export function onDatabaseClose(db: Db, hook: () => Promise<void>): void {
+  handleOf(db).onClose.unshift(hook);
+}
+
+class ClosingSqliteDriver extends SqliteDriver {
+  constructor(private readonly handle: Handle) {
+    super({ database: handle.sqlite });
+  }
+  override async destroy(): Promise<void> {
+    for (const hook of this.handle.onClose.splice(0)) await hook();
+    await super.destroy();
+  }
+}
+class HubSqliteDialect extends SqliteDialect {
+  constructor(private readonly handle: Handle) {
+    super({ database: handle.sqlite });
+  }
+  override createDriver() {
+    return new ClosingSqliteDriver(this.handle);
+  }
 }
 
 /** Open (creating if needed) the hub's SQLite file with WAL and full durability for acknowledged writes. */
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
-  sqlite.pragma('journal_mode = WAL');
-  // FULL: a commit is on disk before we answer "ok" (durable first), even with WAL.
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  raw.set(db, sqlite);
+  for (const pragma of CONNECTION_PRAGMAS) sqlite.pragma(pragma);
+  const turns = new Int32Array(new SharedArrayBuffer(4));
+  takeTurns(sqlite, turns);
+  const handle: Handle = { sqlite, onClose: [], turns };
+  const db = new Kysely<Database>({ dialect: new HubSqliteDialect(handle) });
+  raw.set(db, handle);
   return db;
 }
 

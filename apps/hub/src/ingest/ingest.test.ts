@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sqliteOf } from '../db/index.js';
 import { createTestHub } from '../test-support.js';
 
 type TestHub = Awaited<ReturnType<typeof createTestHub>>;
@@ -75,6 +76,31 @@ describe('ingest API (Segment / RudderStack spec)', () => {
     const res = await send('/v1/batch', { batch: [identify(2), identify(3)] });
     expect(await res.json()).toMatchObject({ success: true, stored: 1, duplicates: 1 });
     expect((await stored()).map((r) => r.message_id)).toEqual(['m-1', 'm-2', 'm-3']);
+  });
+
+  it('answers concurrent requests with the same messageId 200 and stores the message once', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => send('/v1/batch', { batch: [identify(1), identify(100 + i)] })),
+    );
+    const bodies = (await Promise.all(answers.map((r) => r.json()))) as Array<{ stored: number; duplicates: number }>;
+    expect(answers.map((r) => r.status)).toEqual(Array.from({ length: 8 }, () => 200));
+    expect(bodies.reduce((n, b) => n + b.duplicates, 0)).toBe(7);
+    expect(bodies.reduce((n, b) => n + b.stored, 0)).toBe(9);
+    expect((await stored()).filter((r) => r.message_id === 'm-1')).toHaveLength(1);
+  });
+
+  it('a request the database refuses gets a 500 and stores nothing; concurrent ones are stored', async () => {
+    sqliteOf(t.hub.db).exec(
+      `CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.message_id = 'm-13'
+       BEGIN SELECT RAISE(ABORT, 'refused by a constraint'); END`,
+    );
+    const [good, bad, other] = await Promise.all([
+      send('/v1/batch', { batch: [identify(11), identify(12)] }),
+      send('/v1/batch', { batch: [identify(14), identify(13)] }),
+      send('/v1/identify', identify(15)),
+    ]);
+    expect([good.status, bad.status, other.status]).toEqual([200, 500, 200]);
+    expect((await stored()).map((r) => r.message_id).sort()).toEqual(['m-11', 'm-12', 'm-15']);
   });
 
   it('inflates gzip bodies (the RudderStack SDK gzips by default)', async () => {
