@@ -11,6 +11,7 @@ export default defineConfig({
     projects: [
       'packages/*/vitest.config.ts',
       'packages/connectors/*/vitest.config.ts',
+      'packages/flows/*/vitest.config.ts',
       'apps/*/vitest.config.ts',
       'test',
     ],

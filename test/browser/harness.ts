@@ -29,7 +29,10 @@ export interface Harness {
 }
 
 /** Starts the hub (data in a temp dir named after `name`) and Chromium. */
-export async function startHarness(name: string): Promise<Harness> {
+export async function startHarness(
+  name: string,
+  hubOptions: Partial<Parameters<typeof startHub>[0]> = {},
+): Promise<Harness> {
   if (!existsSync(path.join(staticDir, 'index.html'))) {
     throw new Error(`No built dashboard at ${staticDir}: run \`pnpm test:browser\` (it builds first)`);
   }
@@ -50,6 +53,7 @@ export async function startHarness(name: string): Promise<Harness> {
       port: 0,
       staticDir,
       logger: createLogger({ level: 'warn' }),
+      ...hubOptions,
     });
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

@@ -13,6 +13,7 @@ import {
   type SalesforceRecord,
 } from '@synchub/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hubSourceArgs } from '../hub-command.js';
 import { type AcmeVendor, startAcmeVendor } from './acme-vendor.js';
 
 /**
@@ -55,7 +56,7 @@ async function installPlugin(root: string): Promise<string> {
 }
 
 async function startHubProcess(dataDir: string, pluginDir: string): Promise<typeof hub> {
-  const child = spawn(process.execPath, [path.join(repo, 'apps/hub/bin/synchub.js'), 'start'], {
+  const child = spawn(process.execPath, hubSourceArgs('start'), {
     cwd: dataDir,
     env: {
       ...process.env,

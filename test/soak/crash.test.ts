@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import {
   createGainsightSimulator,
   createSalesforceSimulator,
@@ -12,6 +11,7 @@ import {
   seededRandom,
 } from '@synchub/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hubSourceArgs } from '../hub-command.js';
 import { checkAtVendor, type SentMessage, type StoredEvent, summarise } from './check.js';
 import { type Mutation, startProxy } from './proxy.js';
 import { table } from './support.js';
@@ -30,8 +30,6 @@ import { table } from './support.js';
 const KILLS = Number(process.env.SYNCHUB_CRASH_KILLS ?? 20);
 const MUTATION_KILLS = 3;
 const TOKEN = 'crash-admin-token-0123456789';
-const here = path.dirname(fileURLToPath(import.meta.url));
-const bin = path.resolve(here, '../../apps/hub/bin/synchub.js');
 const SEED = Number(process.env.SYNCHUB_CRASH_SEED ?? 20261123);
 const PEOPLE = 6;
 const COMPANIES = ['Acme', 'Globex', 'Initech'];
@@ -47,7 +45,7 @@ let crmServer: RunningServer;
 const dataDirs: string[] = [];
 
 async function startHubProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [bin, 'start', '--port', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, hubSourceArgs('start', '--port', '0', '--data-dir', dataDir), {
     env: { ...process.env, SYNCHUB_ADMIN_TOKEN: TOKEN, SYNCHUB_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -49,7 +49,9 @@ async function countRows() {
     .selectFrom('events')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
+  // The Qualtrics flow's own table (a plugin migration), so it is not in the hub's typed schema.
   const hooks = await db
+    .withTables<{ trigger_deliveries: { origin: string } }>()
     .selectFrom('trigger_deliveries')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('origin', '=', 'webhook')

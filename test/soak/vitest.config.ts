@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 const report = process.env.SYNCHUB_TEST_REPORT;
 
 export default defineConfig({
+  // Workspace packages resolve to their TypeScript source (exports' `@synchub/source`): tests need no build.
+  ssr: { resolve: { conditions: ['@synchub/source'] } },
   test: {
     name: 'soak',
     root: fileURLToPath(new URL('.', import.meta.url)),

@@ -115,6 +115,9 @@ function eventsQuery(q: EventQuery): string {
 export const api = {
   health: () => request<{ status: string; version: string }>('GET', '/health', undefined, null),
   connectors: () => request<{ connectors: Connector[] }>('GET', '/api/connectors').then((r) => r.connectors),
+  /** Installed plugin packages: what each contributes, including the dashboard pages it declares. */
+  plugins: () =>
+    request<{ plugins: { packageName: string; pages: { id: string; title: string }[] }[] }>('GET', '/api/plugins'),
   /** Connectors plus the plugin packages that failed to load (so a broken install is not silent). */
   catalog: () =>
     request<{ connectors: Connector[]; errors?: PluginError[] }>('GET', '/api/connectors').then((r) => ({

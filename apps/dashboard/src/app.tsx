@@ -12,18 +12,23 @@ import { OverviewPage } from './pages/overview.js';
 import { SourcesPage } from './pages/sources.js';
 import { matchPath, navigate, queryOf, useHashPath } from './router.js';
 
-// Top-level navigation; later pages (Overview, Pulls, Accounts) add an entry here and a route below.
-const NAV: { path: string; label: string }[] = [
+/**
+ * Top-level navigation. An entry with `page` belongs to a vendor flow: it is shown only while an
+ * installed plugin declares that page id (`GET /api/plugins`, `pages: [{id, title}]`), under the title
+ * the plugin gives it.
+ */
+const NAV: { path: string; label: string; page?: string }[] = [
   { path: '/overview', label: 'Overview' },
   { path: '/connections', label: 'Connections' },
   { path: '/sources', label: 'Sources' },
   { path: '/destinations', label: 'Destinations' },
   { path: '/events', label: 'Events' },
   { path: '/limits', label: 'Limits' },
-  { path: '/gainsight', label: 'Gainsight' },
-  { path: '/accounts', label: 'Accounts' },
-  { path: '/qualtrics', label: 'Qualtrics' },
+  { path: '/gainsight', label: 'Gainsight', page: 'gainsight' },
+  { path: '/accounts', label: 'Accounts', page: 'accounts' },
+  { path: '/qualtrics', label: 'Qualtrics', page: 'qualtrics' },
   { path: '/pipelines', label: 'Pipelines' },
+  { path: '/alerts', label: 'Alerts' },
 ];
 
 type Render = (params: Record<string, string>, query: URLSearchParams) => ComponentChildren;
@@ -37,6 +42,7 @@ const QualtricsPage = lazyPage(() => import('./qualtrics/qualtrics-page.js').the
 const DestinationFormPage = lazyPage(() => import('./pages/destination-form.js').then((m) => m.DestinationFormPage));
 const PipelinesPage = lazyPage(() => import('./pages/pipelines.js').then((m) => m.PipelinesPage));
 const PipelineFormPage = lazyPage(() => import('./pages/pipelines.js').then((m) => m.PipelineFormPage));
+const AlertsPage = lazyPage(() => import('./alerts/alerts-page.js').then((m) => m.AlertsPage));
 
 const ROUTES: { pattern: string; render: Render }[] = [
   { pattern: '/overview', render: (_, q) => <OverviewPage query={q} /> },
@@ -58,11 +64,30 @@ const ROUTES: { pattern: string; render: Render }[] = [
   { pattern: '/pipelines', render: () => <PipelinesPage /> },
   { pattern: '/pipelines/new', render: (_, q) => <PipelineFormPage kind={q.get('kind') ?? undefined} /> },
   { pattern: '/pipelines/:id/edit', render: (p) => <PipelineFormPage id={p['id']} /> },
+  { pattern: '/alerts', render: () => <AlertsPage /> },
 ];
 
 const HOME = '/overview';
 
-function Routes({ path }: { path: string }) {
+/** The page id a path belongs to, when it is a vendor flow's page. */
+const pageOf = (path: string): string | undefined => {
+  const bare = path.split('?')[0]!;
+  return NAV.find((item) => item.page && (bare === item.path || bare.startsWith(`${item.path}/`)))?.page;
+};
+
+function Routes({ path, pages }: { path: string; pages: Map<string, string> | undefined }) {
+  const page = pageOf(path);
+  if (page && pages && !pages.has(page)) {
+    return (
+      <section class="page">
+        <h1>Page not available</h1>
+        <p>
+          This page comes with a plugin that is not installed (no plugin declares the <code>{page}</code> page). See{' '}
+          <code>GET /api/plugins</code> for what is installed, or <a href={`#${HOME}`}>go to the overview</a>.
+        </p>
+      </section>
+    );
+  }
   for (const route of ROUTES) {
     const params = matchPath(route.pattern, path);
     if (params) return <>{route.render(params, queryOf(path))}</>;
@@ -82,6 +107,8 @@ export function App() {
   const [loginMessage, setLoginMessage] = useState<string | undefined>();
   const [version, setVersion] = useState<string | undefined>();
   const path = useHashPath();
+  // Page ids → titles declared by installed plugins; undefined until known (vendor links wait for it).
+  const [pages, setPages] = useState<Map<string, string> | undefined>();
 
   useEffect(() => {
     setUnauthorizedHandler(() => {
@@ -102,6 +129,15 @@ export function App() {
   useEffect(() => {
     if (path === '/') navigate(HOME);
   }, [path]);
+
+  useEffect(() => {
+    if (!token) return;
+    api.plugins().then(
+      (r) => setPages(new Map(r.plugins.flatMap((p) => p.pages.map((page) => [page.id, page.title] as const)))),
+      // Without the list, show every page rather than hide what may be installed.
+      () => setPages(new Map(NAV.flatMap((item) => (item.page ? [[item.page, item.label] as const] : [])))),
+    );
+  }, [token]);
 
   // On a narrow screen the links scroll sideways: keep the current page's link in view.
   const navRef = useRef<HTMLElement>(null);
@@ -144,6 +180,8 @@ export function App() {
         <nav aria-label="Main" ref={navRef}>
           <ul class="nav-list">
             {NAV.map((item) => {
+              if (item.page && !pages?.has(item.page)) return null;
+              const label = (item.page && pages?.get(item.page)) || item.label;
               const bare = path.split('?')[0]!;
               const active = bare === item.path || bare.startsWith(`${item.path}/`);
               return (
@@ -153,7 +191,7 @@ export function App() {
                     class={active ? 'nav-link active' : 'nav-link'}
                     aria-current={active ? 'page' : undefined}
                   >
-                    {item.label}
+                    {label}
                   </a>
                 </li>
               );
@@ -168,7 +206,7 @@ export function App() {
         </div>
       </header>
       <main>
-        <Routes path={path} />
+        <Routes path={path} pages={pages} />
       </main>
     </div>
   );

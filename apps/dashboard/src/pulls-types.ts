@@ -126,7 +126,8 @@ export interface GainsightCompany {
 }
 
 export interface AccountRow extends AccountView {
-  gainsight: GainsightCompany | null;
+  /** The CS platform's company record linked to the account (Gainsight). */
+  company: GainsightCompany | null;
   counts: { activities: number; surveys: number; usage: number };
 }
 
@@ -161,7 +162,7 @@ export interface UsageMetric {
 
 export interface AccountDetail {
   account: AccountView;
-  gainsight: GainsightCompany[];
+  companies: GainsightCompany[];
   activities: Activity[];
   surveyResponses: SurveyResponse[];
   usage: UsageMetric[];

@@ -1,13 +1,13 @@
 /**
  * The fast benchmarks, one after another: builds the dashboard, then bench:bundle, bench:startup,
- * bench:calls, bench:ingest and bench:pulls when this package has it. Not bench:budget: it runs in
- * real minutes (run it on its own).
+ * bench:calls, bench:ingest (this package's), then every `bench:*` script of the flow packages
+ * (packages/flows/*, e.g. bench:pulls). Not bench:budget: it runs in real minutes (run it on its own).
  *   pnpm bench
  * Scripts are read from the package.json files at run time and run as pnpm would (a shell with the
  * package's node_modules/.bin on PATH), so this needs no pnpm of its own.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,7 +15,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const hubDir = path.resolve(here, '..');
 const dashboardDir = path.resolve(hubDir, '../dashboard');
 const rootDir = path.resolve(hubDir, '../..');
-const ORDER = ['bench:bundle', 'bench:startup', 'bench:calls', 'bench:ingest', 'bench:pulls'];
+const flowsDir = path.resolve(rootDir, 'packages/flows');
+const ORDER = ['bench:bundle', 'bench:startup', 'bench:calls', 'bench:ingest'];
 
 const scriptsOf = (dir: string): Record<string, string> =>
   (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ??
@@ -41,6 +42,16 @@ const hubScripts = scriptsOf(hubDir);
 for (const name of ORDER) {
   const command = hubScripts[name];
   if (command) results.push(run(hubDir, name, command));
+}
+const flowDirs = existsSync(flowsDir)
+  ? readdirSync(flowsDir)
+      .map((d) => path.join(flowsDir, d))
+      .sort()
+  : [];
+for (const dir of flowDirs.filter((d) => existsSync(path.join(d, 'package.json')))) {
+  for (const [name, command] of Object.entries(scriptsOf(dir))) {
+    if (name.startsWith('bench:')) results.push(run(dir, name, command));
+  }
 }
 
 console.log('\nBenchmarks run:');

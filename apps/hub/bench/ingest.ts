@@ -154,10 +154,14 @@ process.on('exit', () => {
 });
 async function startHubProcess(): Promise<{ child: ChildProcess; url: string; writeKey: string }> {
   const flags = values['hub-flags'].split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', path.join(here, 'hub-process.ts')], {
-    cwd: path.resolve(here, '..'),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...flags, '--conditions=@synchub/source', '--import', 'tsx', path.join(here, 'hub-process.ts')],
+    {
+      cwd: path.resolve(here, '..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   children.add(child);
   child.once('exit', () => children.delete(child));
   const first = await new Promise<string>((resolve, reject) => {

@@ -5,11 +5,15 @@ import type { ConnectorContext, ConnectorDefinition } from '@synchub/core';
 import { Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
+import { type Alerts, alertRoutes } from './alerts/index.js';
 import type { Audit } from './audit.js';
 import type { AdminAuth } from './auth.js';
 import type { ConnectionStore } from './connections.js';
 import { HubError, handleError } from './errors.js';
+import type { LoadedPlugins } from './host/plugins.js';
+import { HUB_MOUNTS, type PluginRuntime } from './host/runtime.js';
 import type { HubLogger } from './logger.js';
+import { accountRoutes } from './routes/accounts.js';
 import { connectionRoutes } from './routes/connections.js';
 import { connectorRoutes, type ConnectorCatalog } from './routes/connectors.js';
 import { destinationRoutes } from './routes/destinations.js';
@@ -25,10 +29,9 @@ import type { Previewer } from './pipelines/preview.js';
 import type { Runner } from './pipelines/runner.js';
 import type { PipelineStore } from './pipelines/store.js';
 import { pipelineRoutes, runRoutes } from './routes/pipelines.js';
-import { pullRoutes } from './routes/pulls.js';
 import { type Metrics, renderPrometheus } from './metrics.js';
 import { overviewRoutes } from './routes/overview.js';
-import { type Qualtrics, qualtricsHooks, qualtricsRoutes } from './qualtrics/index.js';
+import { pluginRoutes, serviceDispatch } from './routes/plugins.js';
 import { z } from 'zod';
 
 export const VERSION = '0.1.0';
@@ -68,11 +71,26 @@ export interface AppDeps {
   preview: Previewer;
   kinds: PipelineKind[];
   metrics: Metrics;
-  qualtrics: Qualtrics;
+  alerts: Alerts;
+  plugins: LoadedPlugins;
+  pluginRuntime: PluginRuntime;
+  /** Deadline of a connector's check and discover. */
+  operationTimeoutMs: number;
   now: () => number;
   /** Built dashboard (apps/dashboard/dist); the API works without it. */
   staticDir?: string | undefined;
   startedAt: number;
+}
+
+/** Path segments under `/api` and `/hooks` the hub's own routes use: no plugin may mount there. */
+export function hubMounts(app: Hono): Set<string> {
+  const taken = new Set<string>(HUB_MOUNTS);
+  for (const { path: route } of app.routes) {
+    const [, top, segment] = route.split('/');
+    if ((top === 'api' || top === 'hooks') && segment && !segment.startsWith(':') && segment !== '*')
+      taken.add(segment);
+  }
+  return taken;
 }
 
 const unauthorized = (message: string) => ({ error: { code: 'unauthorized', message } });
@@ -108,8 +126,6 @@ export function createApp(deps: AppDeps): Hono {
       onAccepted: (count) => deps.feed.publish({ kind: 'accepted', count }),
     }),
   );
-  // Gainsight External Actions ("Call External API") → Qualtrics workflows; each trigger has its own secret.
-  app.route('/hooks/qualtrics', qualtricsHooks(deps.qualtrics));
 
   const adminOnly = bearerAuth({
     verifyToken: (token) => deps.auth.verify(token),
@@ -168,12 +184,18 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/events', eventRoutes(deps));
   api.route('/pipelines', pipelineRoutes({ ...deps, db: deps.db, describeKind: (kind) => describeKind(kind) }));
   api.route('/runs', runRoutes(deps.db));
-  api.route('/', pullRoutes(deps));
+  api.route('/accounts', accountRoutes(deps));
   api.route('/overview', overviewRoutes(deps));
-  api.route('/qualtrics', qualtricsRoutes(deps));
+  api.route('/alerts', alertRoutes(deps));
   api.get('/limits', async (c) => c.json({ limits: await deps.limits() }));
   api.get('/audit', async (c) => c.json({ entries: await deps.audit.list() }));
+  api.route('/plugins', pluginRoutes(deps));
+  // Flow plugins' services, after every route of the hub's own (a mount never shadows one of them).
+  api.all('/:mount', serviceDispatch(deps.pluginRuntime, 'api'));
+  api.all('/:mount/*', serviceDispatch(deps.pluginRuntime, 'api'));
   app.route('/api', api);
+  app.all('/hooks/:mount', serviceDispatch(deps.pluginRuntime, 'hooks'));
+  app.all('/hooks/:mount/*', serviceDispatch(deps.pluginRuntime, 'hooks'));
 
   const staticDir = deps.staticDir;
   if (staticDir && fs.existsSync(path.join(staticDir, 'index.html'))) {

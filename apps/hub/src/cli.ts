@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
+import { shareHostModules } from '@synchub/registry';
 import { rotateAdminToken } from './auth.js';
-import { type Demo, sendDemoEvents, startDemo } from './demo.js';
+import type { Demo } from './demo.js';
 import { DATABASE_FILE } from './hub.js';
 import { migrateToLatest, openDatabase } from './db/index.js';
 import { readEnv } from './env.js';
@@ -85,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
           newKey: env.SYNCHUB_NEW_SECRET_KEY,
         });
         process.stdout.write(
-          `Re-encrypted the secrets of ${result.connections} connection(s) under key ${result.keyId}` +
+          `Re-encrypted the secrets of ${result.connections} connection(s) and ${result.alertRules} alert rule(s) under key ${result.keyId}` +
             (result.keySource === 'env'
               ? '. Restart the hub with SYNCHUB_SECRET_KEY set to the new key.\n'
               : ' (key file replaced).\n'),
@@ -96,11 +98,15 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'start': {
+      // Plugins in SYNCHUB_PLUGIN_DIR import the hub's own @synchub/core and zod (one copy of each, so their
+      // schemas and errors are the ones the hub checks), whatever npm installed beside them.
+      if (env.SYNCHUB_PLUGIN_DIR) shareHostModules({ dirs: [env.SYNCHUB_PLUGIN_DIR], host: import.meta.url });
       const hub = await startHub({
         dataDir: env.SYNCHUB_DATA_DIR,
         adminToken: env.SYNCHUB_ADMIN_TOKEN,
         secretKey: env.SYNCHUB_SECRET_KEY,
         pluginDir: env.SYNCHUB_PLUGIN_DIR,
+        publicUrl: env.SYNCHUB_PUBLIC_URL,
         host: env.SYNCHUB_HOST,
         port: env.SYNCHUB_PORT,
         logger,
@@ -112,20 +118,24 @@ async function main(argv: string[]): Promise<number> {
       }
       let demo: Demo | undefined;
       if (values.demo) {
+        // The simulators (packages/sandbox) are loaded only for --demo: a plain start does not need them.
+        const { sendDemoEvents, startDemo } = await import('./demo.js');
         demo = await startDemo(hub);
         await sendDemoEvents(hub.url, demo.writeKey);
         process.stdout.write(
           [
             '',
-            'Demo mode: simulators of Gainsight, Salesforce, Pendo and Qualtrics are running in this process:',
+            'Demo mode: vendor simulators are running in this process:',
             ...Object.entries(demo.servers).map(([name, s]) => `  ${name.padEnd(10)} ${s.url}`),
-            `Sandbox connections, a Gainsight destination and "Demo source" point at them; sample events were sent.`,
+            `Sandbox connections, an event destination and "Demo source" point at them; sample events were sent.`,
             `Demo source write key (shown once): ${demo.writeKey}`,
             '',
           ].join('\n'),
         );
       }
       process.stdout.write(`Synchub is running at ${hub.url}  (Ctrl+C to stop)\n`);
+      // bin/synchub.js held V8's young generation small through start-up; under load it may grow again.
+      v8.setFlagsFromString('--semi-space-growth-factor=2');
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;

@@ -41,11 +41,14 @@ export interface ConnectionPatch {
 
 /** Something that would break if the connection went away, and through which setting it uses it. */
 export interface ConnectionUse {
-  type: 'pipeline' | 'destination' | 'gainsight_pulls' | 'qualtrics_trigger';
+  /** `pipeline`, `destination`, or what a flow plugin's service names (FlowService.connectionUses). */
+  type: string;
   id: string;
   name: string;
   /** The setting that names the connection: `connectionId`, `settings.destinationConnectionId`, … */
   via: string;
+  /** How the refusal message names it (a plugin's uses bring their own). */
+  label?: string | undefined;
 }
 
 /** Settings whose key ends in ConnectionId name another connection (the dashboard's rule too). */
@@ -84,6 +87,8 @@ export function createConnectionStore(deps: {
   now?: () => number;
   /** Told every decrypted secret value, so the logger can scrub it from any line. */
   onSecret?: (value: string) => void;
+  /** Uses the flow plugins' services know of (their own tables), e.g. a setting naming it as primary CRM. */
+  usesElsewhere?: (id: string) => Promise<ConnectionUse[]>;
 }) {
   const { db, box, connectors } = deps;
   const remember = (secrets: Record<string, unknown>) => {
@@ -191,8 +196,8 @@ export function createConnectionStore(deps: {
     },
     /**
      * Everything that uses the connection: pipelines (their own connection, or a setting naming it such
-     * as a sync's destinationConnectionId or a bridge leg's targetConnectionId), destinations, Gainsight
-     * pulls that take it as their primary CRM, and Qualtrics workflow triggers.
+     * as a sync's destinationConnectionId or a bridge leg's targetConnectionId), destinations, and what
+     * the flow plugins' services report (`usesElsewhere`).
      */
     async usage(id: string): Promise<ConnectionUse[]> {
       await row(id);
@@ -213,23 +218,7 @@ export function createConnectionStore(deps: {
         const via = [...(d.connection_id === id ? ['connectionId'] : []), ...refsTo(JSON.parse(d.settings_json), id)];
         if (via.length > 0) uses.push({ type: 'destination', id: d.id, name: d.name, via: via.join(', ') });
       }
-      const pulls = await db
-        .selectFrom('pull_common')
-        .innerJoin('connections', 'connections.id', 'pull_common.connection_id')
-        .select(['connections.id as id', 'connections.name as name'])
-        .where('pull_common.primary_connection_id', '=', id)
-        .orderBy('connections.name')
-        .execute();
-      for (const g of pulls) {
-        uses.push({ type: 'gainsight_pulls', id: g.id, name: g.name, via: 'primaryConnectionId' });
-      }
-      const triggers = await db
-        .selectFrom('workflow_triggers')
-        .select(['id', 'name'])
-        .where('connection_id', '=', id)
-        .orderBy('name')
-        .execute();
-      for (const t of triggers) uses.push({ type: 'qualtrics_trigger', id: t.id, name: t.name, via: 'connectionId' });
+      uses.push(...((await deps.usesElsewhere?.(id)) ?? []));
       return uses;
     },
     /** Refused (409, listing them) while anything uses the connection: it would fail or run on nothing. */
@@ -237,25 +226,20 @@ export function createConnectionStore(deps: {
       const current = await row(id);
       const usedBy = await this.usage(id);
       if (usedBy.length > 0) {
-        const LABEL: Record<ConnectionUse['type'], string> = {
+        const LABEL: Record<string, string> = {
           pipeline: 'pipeline',
           destination: 'destination',
-          gainsight_pulls: 'Gainsight pulls (primary CRM) of',
-          qualtrics_trigger: 'Qualtrics workflow trigger',
         };
-        const list = usedBy.map((u) => `${LABEL[u.type]} “${u.name}”`).join(', ');
+        const list = usedBy.map((u) => `${u.label ?? LABEL[u.type] ?? u.type} “${u.name}”`).join(', ');
         throw new HubError(
           'conflict',
           `Connection “${current.name}” is in use by ${list}: move ${usedBy.length === 1 ? 'it' : 'them'} to another connection or delete ${usedBy.length === 1 ? 'it' : 'them'} first`,
           { usedBy },
         );
       }
-      await db.transaction().execute(async (tx) => {
-        // Its own Gainsight pull settings go with it.
-        await tx.deleteFrom('pull_common').where('connection_id', '=', id).execute();
-        const result = await tx.deleteFrom('connections').where('id', '=', id).executeTakeFirst();
-        if (result.numDeletedRows === 0n) throw new HubError('not_found', `No connection with id ${id}`);
-      });
+      // Settings a plugin keeps per connection (its own tables) stay behind; plugins ignore unknown ids.
+      const result = await db.deleteFrom('connections').where('id', '=', id).executeTakeFirst();
+      if (result.numDeletedRows === 0n) throw new HubError('not_found', `No connection with id ${id}`);
     },
     /** Settings and decrypted secrets, for calling the connector. Never leaves the process. */
     async resolve(id: string) {

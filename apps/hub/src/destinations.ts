@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ConnectorDefinition, EventDestinationDefinition, MessageType } from '@synchub/core';
+import type { EventDestinationDefinition, MessageType } from '@synchub/core';
 import { type JsonSchema, toJsonSchema } from '@synchub/registry';
 import { z } from 'zod';
 import type { Db } from './db/index.js';
@@ -11,7 +11,7 @@ export const DEFAULT_MAX_ATTEMPTS = 20;
 
 /**
  * Settings every destination has, whatever its connector: the host merges and retries, so the host
- * owns these. A destination whose own schema declares them (Gainsight's does, for its API body) keeps its
+ * owns these. A destination whose own schema declares them (some do, for their API body) keeps its
  * own rules; for the others the host adds them.
  */
 export function hostSettingsSchema(defaultFlushWindowMs = DEFAULT_FLUSH_WINDOW_MS) {
@@ -58,7 +58,17 @@ export function ownSettingsOf(definition: EventDestinationDefinition, stored: Re
   return Object.fromEntries(Object.entries(stored).filter(([k]) => !(drop as string[]).includes(k)));
 }
 
-/** One destination kind: a connector that offers an event destination. Its kind is the connector's id. */
+/**
+ * One event destination kind on offer: a connector's (its kind is the connector's id) or a flow
+ * plugin's (`FlowPluginDefinition.destinations`, its own kind), and the connector its connection is of.
+ */
+export interface DestinationOffer {
+  kind: string;
+  connectorId: string;
+  definition: EventDestinationDefinition;
+}
+
+/** One destination kind as the API describes it. */
 export interface DestinationKindInfo {
   kind: string;
   connectorId: string;
@@ -70,7 +80,7 @@ export interface DestinationKindInfo {
   settingsSchema: JsonSchema;
 }
 
-function describeKind(connector: ConnectorDefinition, definition: EventDestinationDefinition): DestinationKindInfo {
+function describeKind({ kind, connectorId, definition }: DestinationOffer): DestinationKindInfo {
   const schema = toJsonSchema(definition.settings) as JsonSchema & {
     type?: unknown;
     properties?: Record<string, JsonSchema>;
@@ -86,8 +96,8 @@ function describeKind(connector: ConnectorDefinition, definition: EventDestinati
     };
   }
   return {
-    kind: connector.id,
-    connectorId: connector.id,
+    kind,
+    connectorId,
     title: definition.title,
     description: definition.description ?? null,
     messageTypes: [...definition.messageTypes],
@@ -99,7 +109,7 @@ function describeKind(connector: ConnectorDefinition, definition: EventDestinati
 export interface DestinationView {
   id: string;
   name: string;
-  /** The id of the connector whose event destination this is. */
+  /** Its kind: the id of the connector whose event destination it is, or a flow plugin's destination kind. */
   kind: string;
   connectionId: string;
   settings: Record<string, unknown>;
@@ -124,21 +134,17 @@ export function createDestinations(
   deps: {
     now?: () => number;
     connectorOf: (connectionId: string) => Promise<string | undefined>;
-    /** Every loaded connector; those with a `destination` are the destination kinds. */
-    connectors: () => ConnectorDefinition[];
+    /** The destination kinds on offer (connectors' and flow plugins'). */
+    offers: () => readonly DestinationOffer[];
   },
 ) {
   const now = deps.now ?? Date.now;
   const iso = () => new Date(now()).toISOString();
-  const offered = () =>
-    deps
-      .connectors()
-      .flatMap((c) => (c.destination ? [{ connector: c, definition: c.destination }] : []))
-      .sort((a, b) => a.connector.id.localeCompare(b.connector.id));
+  const offered = () => [...deps.offers()].sort((a, b) => a.kind.localeCompare(b.kind));
   const kindOf = (kind: string) => {
-    const found = offered().find((o) => o.connector.id === kind);
+    const found = offered().find((o) => o.kind === kind);
     if (found) return found;
-    const known = offered().map((o) => o.connector.id);
+    const known = offered().map((o) => o.kind);
     throw new HubError(
       'invalid_input',
       `kind: unknown destination kind "${kind}"; known kinds: ${known.join(', ') || 'none'}`,
@@ -151,7 +157,7 @@ export function createDestinations(
     return r;
   };
   const validate = async (kind: string, connectionId: string, settings: unknown) => {
-    const { definition } = kindOf(kind);
+    const { definition, connectorId } = kindOf(kind);
     const hostKeys = hostOnlyKeys(definition);
     const input = isRecord(settings) ? settings : {};
     const own = definition.settings.safeParse(
@@ -168,10 +174,10 @@ export function createDestinations(
     ];
     const connector = await deps.connectorOf(connectionId);
     if (connector === undefined) issues.push({ path: 'connectionId', message: 'unknown connection' });
-    else if (connector !== kind) {
+    else if (connector !== connectorId) {
       issues.push({
         path: 'connectionId',
-        message: `a ${kind} destination needs a ${kind} connection, not ${connector}`,
+        message: `a ${kind} destination needs a ${connectorId} connection, not ${connector}`,
       });
     }
     if (issues.length > 0 || !own.success || !host.success) throw invalidInput(issues);
@@ -188,9 +194,13 @@ export function createDestinations(
   };
 
   return {
-    /** The destination kinds on offer: every loaded connector with an event destination, by id. */
+    /** The destination kinds on offer, by kind. */
     kinds(): DestinationKindInfo[] {
-      return offered().map((o) => describeKind(o.connector, o.definition));
+      return offered().map(describeKind);
+    },
+    /** The offer behind a kind, or undefined when nothing loaded offers it (any more). */
+    offerOf(kind: string): DestinationOffer | undefined {
+      return deps.offers().find((o) => o.kind === kind);
     },
     async list() {
       return (await db.selectFrom('destinations').selectAll().orderBy('created_at').execute()).map(view);

@@ -15,8 +15,10 @@ const envSchema = z.object({
   SYNCHUB_SECRET_KEY: z.string().min(1).optional(),
   /** Only for `synchub rotate-key` when SYNCHUB_SECRET_KEY is used: the key to re-encrypt under. */
   SYNCHUB_NEW_SECRET_KEY: z.string().min(1).optional(),
-  /** Extra folder whose node_modules holds third-party connector packages. */
+  /** Extra folder whose node_modules holds third-party plugin packages (connectors, flows). */
   SYNCHUB_PLUGIN_DIR: z.string().min(1).optional(),
+  /** Base URL others reach the hub at (webhook URLs services show); the listening address when unset. */
+  SYNCHUB_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'SYNCHUB_PUBLIC_URL must be an http(s) URL' }).optional(),
   SYNCHUB_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

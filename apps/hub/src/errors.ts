@@ -12,6 +12,10 @@ export type HubErrorCode =
   | 'unknown_connector'
   | 'conflict'
   | 'payload_too_large'
+  /** A plugin (connector, kind, service) threw something that is not a vendor's answer: its message is kept. */
+  | 'plugin_failed'
+  /** A plugin's operation did not finish within its deadline. */
+  | 'timeout'
   | 'internal';
 
 export interface Issue {
@@ -43,6 +47,8 @@ const STATUS: Record<HubErrorCode, ContentfulStatusCode> = {
   unknown_connector: 404,
   conflict: 409,
   payload_too_large: 413,
+  plugin_failed: 502,
+  timeout: 504,
   internal: 500,
 };
 

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ConnectorContext, ConnectorDefinition } from '@synchub/core';
+import type { ConnectorContext, ConnectorDefinition, FlowPluginDefinition } from '@synchub/core';
 import { createRateLimiter, type RateLimiter } from '@synchub/core';
-import { createRegistry, isRegistryError, type LoadedConnector, loadConnectors } from '@synchub/registry';
-import { createApp } from './app.js';
+import { createRegistry, isRegistryError, type LoadedConnector } from '@synchub/registry';
+import { type AlertOptions, type Alerts, createAlerts } from './alerts/index.js';
+import { createApp, hubMounts } from './app.js';
 import { createAudit } from './audit.js';
 import { initAdminAuth } from './auth.js';
 import { type ConnectionStore, createConnectionStore } from './connections.js';
@@ -16,6 +17,9 @@ import { createReportedUsage } from './reported-usage.js';
 import { createDeliveryEngine, type DeliveryEngine } from './delivery/engine.js';
 import { createDestinations, type Destinations } from './destinations.js';
 import { createFeed } from './feed.js';
+import { createCustomerStore } from './host/customer-store.js';
+import { type LoadedPlugins, loadPlugins, pluginDirs } from './host/plugins.js';
+import { createPluginRuntime, type PluginRuntime } from './host/runtime.js';
 import { createOutbox } from './ingest/outbox.js';
 import { createSources, type Sources } from './sources.js';
 import { getOrCreate } from './util.js';
@@ -26,14 +30,21 @@ import { createPreviewer } from './pipelines/preview.js';
 import { createRunner, type Runner } from './pipelines/runner.js';
 import { createScheduler, type Scheduler } from './pipelines/scheduler.js';
 import { createPipelineStore, type PipelineStore } from './pipelines/store.js';
-import { createQualtrics, type Qualtrics } from './qualtrics/service.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const HUB_ROOT = path.resolve(here, '..');
 export const DEFAULT_STATIC_DIR = path.resolve(HUB_ROOT, '../dashboard/dist');
+/**
+ * Export conditions for loading plugin entries. Running from its TypeScript source (dev, tests), the hub
+ * loads workspace plugins from source too (their `@synchub/source` export), so nothing needs a build;
+ * compiled (`synchub start`), it loads what each package.json declares (dist/).
+ */
+export const PLUGIN_CONDITIONS: readonly string[] = import.meta.url.endsWith('.ts') ? ['@synchub/source'] : [];
 export const DATABASE_FILE = 'synchub.sqlite';
-/** One connector operation (check, discover) may take at most this long. */
+/** One interactive plugin operation (check, discover, a kind's validate or gate) may take at most this long. */
 export const OPERATION_TIMEOUT_MS = 60_000;
+/** The workspace's flow packages (built-in flows), scanned like any plugin folder when the hub runs in the repo. */
+export const WORKSPACE_FLOWS_DIR = path.resolve(HUB_ROOT, '../../packages/flows');
 
 export interface HubOptions {
   dataDir: string;
@@ -46,12 +57,25 @@ export interface HubOptions {
   logger?: HubLogger | undefined;
   fetch?: typeof fetch | undefined;
   now?: () => number;
-  /** Pipeline kinds (default: every built-in kind). */
+  /** The host's own pipeline kinds (default: the generic sync). Plugins' kinds are added; on a clash these win. */
   kinds?: PipelineKind[] | undefined;
   /** Connectors to load beside the installed ones (tests bring their own definitions). */
   extraConnectors?: LoadedConnector[] | undefined;
+  /** Flow plugins to load beside the installed ones (tests bring their own definitions). */
+  extraFlows?: FlowPluginDefinition[] | undefined;
+  /**
+   * Folder of built-in flow packages, scanned after the hub's node_modules and before the plugin folder
+   * (default: the workspace's packages/flows when it exists); false leaves it out.
+   */
+  workspaceFlows?: string | false | undefined;
+  /** Deadline of interactive plugin operations (default OPERATION_TIMEOUT_MS; tests shorten it). */
+  operationTimeoutMs?: number | undefined;
+  /** The hub's public base URL, for webhook URLs services show (default: the address it listens on). */
+  publicUrl?: string | undefined;
   /** How the limiter waits for a window (benchmarks pair it with a virtual `now`). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Alert evaluation and delivery timing (tests shorten it). */
+  alerts?: AlertOptions | undefined;
 }
 
 export interface Hub {
@@ -66,7 +90,11 @@ export interface Hub {
   pipelines: PipelineStore;
   runner: Runner;
   scheduler: Scheduler;
-  qualtrics: Qualtrics;
+  alerts: Alerts;
+  /** Plugins loaded (connectors, flows, what they contribute, what could not load). */
+  plugins: LoadedPlugins;
+  /** Flow plugins at run time: hosts, state, services. */
+  pluginRuntime: PluginRuntime;
   createdToken: string | undefined;
   close(): Promise<void>;
 }
@@ -75,7 +103,9 @@ export interface Hub {
 export async function createHub(options: HubOptions): Promise<Hub> {
   const now = options.now ?? Date.now;
   const logger = options.logger ?? createLogger();
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  // Looked up per call: reading globalThis.fetch loads Node's HTTP client (undici), which start-up does not need.
+  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const operationTimeoutMs = options.operationTimeoutMs ?? OPERATION_TIMEOUT_MS;
   const db = openDatabase(path.join(options.dataDir, DATABASE_FILE));
   try {
     await migrateToLatest(db);
@@ -83,16 +113,21 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const box = createSecretBox(key, others);
     const { auth, created } = await initAdminAuth(db, options.adminToken);
 
-    const loaded = await loadConnectors({
-      dirs: [
-        path.join(HUB_ROOT, 'node_modules'),
-        ...(options.pluginDir ? [path.join(options.pluginDir, 'node_modules')] : []),
-      ],
+    // Connectors and flows, built-in or third-party, through one door: the registry over these folders.
+    const plugins = await loadPlugins({
+      db,
+      logger,
+      conditions: PLUGIN_CONDITIONS,
+      dirs: pluginDirs({
+        hubRoot: HUB_ROOT,
+        workspaceFlows: options.workspaceFlows ?? WORKSPACE_FLOWS_DIR,
+        pluginDir: options.pluginDir,
+      }),
+      hubKinds: options.kinds ?? PIPELINE_KINDS,
+      extraConnectors: options.extraConnectors,
+      extraFlows: options.extraFlows,
     });
-    for (const error of loaded.errors) {
-      logger.warn('Connector plugin not loaded', { package: error.packageName, reason: error.message });
-    }
-    const registry = createRegistry([...loaded.connectors.values(), ...(options.extraConnectors ?? [])]);
+    const registry = createRegistry(plugins.connectors);
     const known = () => registry.list().map((c) => c.definition.id);
     const unknownToHub = <T>(fn: () => T): T => {
       try {
@@ -110,7 +145,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const catalog = {
       list: () => registry.list().map((c) => ({ id: c.definition.id })),
       describe: (id: string) => unknownToHub(() => registry.describe(id)),
-      errors: () => loaded.errors.map((e) => ({ packageName: e.packageName, message: e.message })),
+      errors: () => plugins.connectorProblems.map((e) => ({ packageName: e.packageName, message: e.message })),
     };
 
     const limiter = createRateLimiter({
@@ -130,7 +165,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       longRunning?: AbortSignal,
     ): ConnectorContext => {
       // Interactive operations get a deadline; background delivery runs until the hub stops.
-      const signal = longRunning ?? AbortSignal.timeout(OPERATION_TIMEOUT_MS);
+      const signal = longRunning ?? AbortSignal.timeout(operationTimeoutMs);
       // Budgets are per vendor account (connector id + the policy's key), shared by every connection to it.
       const account = accountOf(connector, settings);
       return {
@@ -154,14 +189,22 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       };
     };
 
-    const connections = createConnectionStore({ db, box, connectors, now, onSecret: (v) => logger.addSecret(v) });
+    const connections = createConnectionStore({
+      db,
+      box,
+      connectors,
+      now,
+      onSecret: (v) => logger.addSecret(v),
+      // What the plugins' services keep of a connection (called only once the runtime below exists).
+      usesElsewhere: (id) => pluginRuntime.connectionUses(id),
+    });
     const audit = createAudit(db, now);
     const destinations = createDestinations(db, {
       now,
       connectorOf: async (id) =>
         (await db.selectFrom('connections').select('connector_id').where('id', '=', id).executeTakeFirst())
           ?.connector_id,
-      connectors: () => registry.list().map((c) => c.definition),
+      offers: () => plugins.destinations,
     });
     const sources = createSources(db, { now, destinationExists: (id) => destinations.exists(id) });
     const outbox = createOutbox(db, now);
@@ -188,13 +231,28 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     };
     const connectorOf = async (id: string) =>
       (await db.selectFrom('connections').select('connector_id').where('id', '=', id).executeTakeFirst())?.connector_id;
-    const kinds = options.kinds ?? PIPELINE_KINDS;
+    const { kinds } = plugins;
+    const pluginRuntime = createPluginRuntime({
+      db,
+      plugins,
+      host: { db, connections, connectionOf, customers: createCustomerStore(db), logger, now },
+      feed,
+      sources,
+      audit,
+      logger,
+      now,
+      operationTimeoutMs,
+      publicUrl: options.publicUrl,
+    });
+    const { hostOf, stateOf } = pluginRuntime;
     const pipelines = createPipelineStore({
       db,
       kinds,
       now,
       connectorOf,
       connectionOf: (id) => connectionOf(id),
+      hostOf,
+      operationTimeoutMs,
     });
     const runner = createRunner({
       db,
@@ -202,11 +260,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       logger,
       now,
       connectionOf,
+      hostOf,
+      stateOf,
+      operationTimeoutMs,
       onChange: (change) => feed.publish({ kind: 'run', ...change }),
     });
     const scheduler = createScheduler({ db, runner, logger, now });
-    const preview = createPreviewer({ db, pipelines, logger, now, connectionOf });
-    const qualtrics = createQualtrics({ db, connections, contextFor, logger, now, feed });
+    const preview = createPreviewer({ pipelines, logger, now, connectionOf, hostOf, stateOf });
 
     const limits = async () => {
       const out: unknown[] = [];
@@ -235,6 +295,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       }
       return out;
     };
+    const alerts = createAlerts({ db, box, logger, now, fetch: fetchImpl, limits, feed, options: options.alerts });
     const app = createApp({
       db,
       auth,
@@ -253,12 +314,21 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       preview,
       kinds,
       metrics,
-      qualtrics,
+      alerts,
+      plugins,
+      pluginRuntime,
+      operationTimeoutMs,
       now,
       staticDir: options.staticDir ?? DEFAULT_STATIC_DIR,
       startedAt: now(),
     });
-    logger.info('Hub ready', { dataDir: options.dataDir, connectors: known() });
+    // Services start once the app is wired (their routes are looked up per request), after the hub's own.
+    await pluginRuntime.start(hubMounts(app));
+    logger.info('Hub ready', {
+      dataDir: options.dataDir,
+      connectors: known(),
+      flows: plugins.flows.map((f) => f.definition.id),
+    });
     return {
       app,
       db,
@@ -272,11 +342,14 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       pipelines,
       runner,
       scheduler,
-      qualtrics,
+      alerts,
+      plugins,
+      pluginRuntime,
       close: async () => {
+        await pluginRuntime.stop();
+        await alerts.stop();
         await scheduler.stop();
         await engine.stop();
-        await qualtrics.stop();
         await db.destroy();
       },
     };

@@ -20,11 +20,11 @@ describe('SQLite limiter store', () => {
     let db = openDatabase(file);
     await migrateToLatest(db);
     let limiter = createRateLimiter({ store: createSqliteLimiterStore(db, now), now });
-    for (let i = 0; i < 2; i++) expect((await limiter.tryAcquire('gainsight:acme:sync', windows)).ok).toBe(true);
+    for (let i = 0; i < 2; i++) expect((await limiter.tryAcquire('acme:tenant:sync', windows)).ok).toBe(true);
     t += 1_000;
-    expect((await limiter.tryAcquire('gainsight:acme:sync', windows)).ok).toBe(true);
+    expect((await limiter.tryAcquire('acme:tenant:sync', windows)).ok).toBe(true);
     // Three calls in the rolling minute: the next waits until the first ones stop counting (61 s later).
-    const waiting = await limiter.tryAcquire('gainsight:acme:sync', windows);
+    const waiting = await limiter.tryAcquire('acme:tenant:sync', windows);
     expect(waiting.ok).toBe(false);
     expect((waiting as { waitUntil: number }).waitUntil).toBeGreaterThanOrEqual(t - 1_000 + MINUTE + 1_000);
     await db.destroy();
@@ -32,23 +32,23 @@ describe('SQLite limiter store', () => {
     // "Restart": a new connection and limiter on the same file still sees the spent calls.
     db = openDatabase(file);
     limiter = createRateLimiter({ store: createSqliteLimiterStore(db, now), now });
-    expect((await limiter.tryAcquire('gainsight:acme:sync', windows)).ok).toBe(false);
+    expect((await limiter.tryAcquire('acme:tenant:sync', windows)).ok).toBe(false);
     // Calls spread out (a small budget is spent one call per slot once half used).
     t += 150_000;
-    expect((await limiter.tryAcquire('gainsight:acme:sync', windows)).ok).toBe(true);
+    expect((await limiter.tryAcquire('acme:tenant:sync', windows)).ok).toBe(true);
     t += 150_000;
-    expect((await limiter.tryAcquire('gainsight:acme:sync', windows)).ok).toBe(true);
+    expect((await limiter.tryAcquire('acme:tenant:sync', windows)).ok).toBe(true);
     t += 150_000;
     // The day window (5) is now spent even though the minute has room: it waits for the first calls of
     // the day to stop counting (a rolling day plus its margin).
-    const blocked = await limiter.tryAcquire('gainsight:acme:sync', windows);
+    const blocked = await limiter.tryAcquire('acme:tenant:sync', windows);
     expect(blocked).toMatchObject({ ok: false, window: windows[1] });
     expect((blocked as { waitUntil: number }).waitUntil).toBeGreaterThan(Date.UTC(2026, 10, 24, 10, 0, 0));
     // Another tenant is independent.
-    expect((await limiter.tryAcquire('gainsight:other:sync', windows)).ok).toBe(true);
+    expect((await limiter.tryAcquire('acme:other:sync', windows)).ok).toBe(true);
 
-    await limiter.saturate('gainsight:other:sync', { limit: 3, windowMs: MINUTE });
-    expect((await limiter.tryAcquire('gainsight:other:sync', windows)).ok).toBe(false);
+    await limiter.saturate('acme:other:sync', { limit: 3, windowMs: MINUTE });
+    expect((await limiter.tryAcquire('acme:other:sync', windows)).ok).toBe(false);
     await db.destroy();
   });
 

@@ -17,7 +17,7 @@ export function rotateSecretKey(
   db: Db,
   dataDir: string,
   options: { fromEnv?: string | undefined; newKey?: string | undefined },
-): { connections: number; keyId: string; keySource: 'file' | 'env' } {
+): { connections: number; alertRules: number; keyId: string; keySource: 'file' | 'env' } {
   const { key: oldKey, others } = loadOrCreateKey(dataDir, options.fromEnv);
   const envMode = Boolean(options.fromEnv);
   if (envMode && !options.newKey) {
@@ -37,9 +37,23 @@ export function rotateSecretKey(
     secrets_enc: string;
   }>;
   const update = sqlite.prepare('UPDATE connections SET secrets_enc = ? WHERE id = ?');
+  // Alert rules seal their SMTP password the same way (migration 0010).
+  const alertRows = sqlite
+    .prepare('SELECT id, secrets_enc FROM alert_rules WHERE secrets_enc IS NOT NULL')
+    .all() as Array<{
+    id: string;
+    secrets_enc: string;
+  }>;
+  const updateAlert = sqlite.prepare('UPDATE alert_rules SET secrets_enc = ? WHERE id = ?');
   sqlite.transaction(() => {
     for (const r of rows) update.run(writer.seal(reader.open(r.secrets_enc)), r.id);
+    for (const r of alertRows) updateAlert.run(writer.seal(reader.open(r.secrets_enc)), r.id);
   })();
   if (!envMode) fs.renameSync(nextFile, path.join(dataDir, KEY_FILE));
-  return { connections: rows.length, keyId: writer.keyId, keySource: envMode ? 'env' : 'file' };
+  return {
+    connections: rows.length,
+    alertRules: alertRows.length,
+    keyId: writer.keyId,
+    keySource: envMode ? 'env' : 'file',
+  };
 }

@@ -27,6 +27,8 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // Services show webhook URLs on this address unless a public URL is configured.
+  hub.pluginRuntime.setListeningUrl(url);
   let closing: Promise<void> | undefined;
   const close = (graceMs = 10_000) => {
     closing ??= (async () => {
@@ -47,8 +49,8 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
     return closing;
   };
   hub.engine.start();
-  await hub.qualtrics.start();
   await hub.scheduler.start();
+  await hub.alerts.start();
   hub.logger.info('Hub listening', { url });
   return { ...hub, url, port, close };
 }

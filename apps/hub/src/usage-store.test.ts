@@ -16,24 +16,24 @@ describe('SQLite usage store (vendor-reported budgets)', () => {
     let db = openDatabase(file);
     await migrateToLatest(db);
     let budget = createUsageBudget({ store: createSqliteUsageStore(db), now: () => t });
-    expect(await budget.status('salesforce:org:api', rule)).toBeNull();
-    await budget.report('salesforce:org:api', { used: 950, limit: 1000, windowMs: DAY });
+    expect(await budget.status('crm:org:api', rule)).toBeNull();
+    await budget.report('crm:org:api', { used: 950, limit: 1000, windowMs: DAY });
     await db.destroy();
 
     db = openDatabase(file);
     budget = createUsageBudget({ store: createSqliteUsageStore(db), now: () => t + MINUTE });
-    expect(await budget.tryAcquire('salesforce:org:api', rule)).toEqual({
+    expect(await budget.tryAcquire('crm:org:api', rule)).toEqual({
       ok: false,
       reason: 'stopped',
       waitUntil: t + HOUR,
     });
-    expect(await budget.status('salesforce:org:api', rule)).toMatchObject({
+    expect(await budget.status('crm:org:api', rule)).toMatchObject({
       used: 950,
       limit: 1000,
       reportedAt: t,
       state: 'stopped',
     });
-    expect(createSqliteUsageStore(db).get('salesforce:other:api')).toBeUndefined();
+    expect(createSqliteUsageStore(db).get('crm:other:api')).toBeUndefined();
     await db.destroy();
   });
 

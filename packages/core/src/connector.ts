@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { EventDestinationDefinition } from './destination.js';
+import type { PipelineKindDefinition } from './flow.js';
 import type { RateLimitPolicy } from './rate-limit-policy.js';
 import type { UsageReport } from './usage-budget.js';
 
@@ -193,6 +194,11 @@ export interface ConnectorDefinition<SS extends z.ZodType = z.ZodType, XS extend
   rateLimit: RateLimitPolicy<z.output<SS>>;
   /** The event destination this connector offers, if any (its kind is the connector's id). */
   destination?: EventDestinationDefinition<z.ZodType, z.output<SS>, z.output<XS>> | undefined;
+  /**
+   * Pipeline kinds the connector brings along (a small plugin: one connector and the job that uses it).
+   * Bigger sets of flows belong in a flows entry (`FlowPluginDefinition`).
+   */
+  kinds?: PipelineKindDefinition[] | undefined;
 }
 
 /** Typing helper: infers settings/secrets types from the zod schemas. Returns its argument. */

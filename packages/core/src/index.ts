@@ -98,4 +98,42 @@ export {
   type StoredError,
   type TrackingMessage,
 } from './destination.js';
-export { combineOutcomes, DELIVERED, isDataOutcome, outcomeOf } from './outcome.js';
+export { backoffMs, combineOutcomes, DELIVERED, isDataOutcome, outcomeOf } from './outcome.js';
+export { maskRequest, SECRET_MASK, scrubSecrets, secretValues } from './mask.js';
+export { previewLeft, previewPageOption, previewPages, previewPageSize, previewTake } from './preview.js';
+export {
+  defineFlows,
+  definePipelineKind,
+  type ConnectionSummary,
+  type DryRun,
+  type FetchHandler,
+  type FlowDestination,
+  type FlowHost,
+  type FlowMigration,
+  type FlowPluginDefinition,
+  type FlowService,
+  type Issue,
+  type KeyValueState,
+  type PageDeclaration,
+  type PipelineKindArgs,
+  type PipelineKindDefinition,
+  type PipelineSummary,
+  type ResolvedConnection,
+  type RunContext,
+  type RunCounts,
+  type RunRecordStatus,
+  type ServiceConnectionUse,
+  type ServiceHost,
+  type SourceSummary,
+  type StoredEventSummary,
+} from './flow.js';
+export type {
+  AccountRow,
+  ActivityRow,
+  CompanyRow,
+  CustomerStore,
+  CustomerWrite,
+  CustomFieldRow,
+  SurveyResponseRow,
+  UsageRow,
+} from './customer-store.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeliveryOutcome } from './destination.js';
 import { ConnectorError } from './errors.js';
-import { combineOutcomes, DELIVERED, outcomeOf } from './outcome.js';
+import { backoffMs, combineOutcomes, DELIVERED, outcomeOf } from './outcome.js';
 
 describe('outcomeOf', () => {
   it('retries a transient or rate-limited call, keeping when to try again', () => {
@@ -43,5 +43,15 @@ describe('combineOutcomes', () => {
     expect(combineOutcomes(retry, failed)).toBe(failed);
     expect(combineOutcomes(failed, retry)).toBe(failed);
     expect(combineOutcomes(DELIVERED, DELIVERED)).toBe(DELIVERED);
+  });
+});
+
+describe('backoffMs', () => {
+  it('doubles from 2 s with ±20% jitter, capped at 15 minutes', () => {
+    expect(backoffMs(1, () => 0.5)).toBe(2000);
+    expect(backoffMs(3, () => 0.5)).toBe(8000);
+    expect(backoffMs(2, () => 0)).toBe(3200);
+    expect(backoffMs(2, () => 1)).toBe(4800);
+    expect(backoffMs(30, () => 0.5)).toBe(15 * 60_000);
   });
 });

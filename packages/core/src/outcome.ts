@@ -56,3 +56,9 @@ export function combineOutcomes(a: DeliveryOutcome, b: DeliveryOutcome): Deliver
 export function isDataOutcome(outcome: DeliveryOutcome): boolean {
   return outcome.kind === 'failed' && isDataError(outcome.error as Pick<WriteError, 'code'>);
 }
+
+/** Exponential backoff with jitter: 2 s, 4 s, 8 s … capped at 15 minutes. The host's retry policy, shared with flows. */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(15 * 60_000, 1000 * 2 ** Math.max(1, attempt));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}

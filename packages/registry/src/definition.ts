@@ -1,6 +1,8 @@
 import { CONTRACT_VERSION, type ConnectorDefinition, MESSAGE_TYPES } from '@synchub/core';
 import { z } from 'zod';
 import { messageOf } from './errors.js';
+import { pipelineKindSchema } from './kind-schema.js';
+import { fn, problemsOf, semver, slug, zodSchema } from './shapes.js';
 
 /** Options every JSON Schema of a connector is produced with (see `describe`). */
 export const JSON_SCHEMA_OPTIONS = { io: 'input', unrepresentable: 'any' } as const;
@@ -11,18 +13,6 @@ export type JsonSchema = z.core.JSONSchema.BaseSchema;
 export function toJsonSchema(schema: z.ZodType): JsonSchema {
   return z.toJSONSchema(schema, JSON_SCHEMA_OPTIONS);
 }
-
-const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', 'must be a function');
-
-// `_zod` marks a zod 4 schema: the hub needs zod 4 to render forms (`z.toJSONSchema`).
-const zodSchema = z.custom<z.ZodType>(
-  (value) =>
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { safeParse?: unknown }).safeParse === 'function' &&
-    '_zod' in value,
-  'must be a zod 4 schema',
-);
 
 const windowSpec = z.object({
   limit: z.int().positive(),
@@ -49,7 +39,8 @@ const writerSchema = z.looseObject({
   write: fn,
 });
 
-const destinationSchema = z
+/** An event destination's shape (a connector's `destination`, and each of a flow plugin's `destinations`). */
+export const destinationSchema = z
   .looseObject({
     title: z.string().min(1),
     description: z.string().optional(),
@@ -66,9 +57,9 @@ const destinationSchema = z
 /** The shape a connector's default export must have. Extra members are tolerated (later contract additions). */
 export const connectorDefinitionSchema = z
   .looseObject({
-    id: z.string().regex(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/, 'must be a lowercase slug such as "acme-crm"'),
+    id: slug,
     name: z.string().min(1),
-    version: z.string().regex(/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$/, 'must be a version such as "1.2.0"'),
+    version: semver,
     contractVersion: z.literal(CONTRACT_VERSION),
     description: z.string().optional(),
     settings: zodSchema,
@@ -83,6 +74,7 @@ export const connectorDefinitionSchema = z
       key: fn,
     }),
     destination: destinationSchema.optional(),
+    kinds: z.array(pipelineKindSchema).optional(),
   })
   .superRefine((def, ctx) => {
     // The hub addresses streams and writers by key; a differing `name` would show one thing and run another.
@@ -119,6 +111,10 @@ export const connectorDefinitionSchema = z
         w.options,
       ]),
       [['destination', 'settings'], def.destination?.settings],
+      ...(def.kinds ?? []).map((k, i): [PropertyKey[], z.ZodType | undefined] => [
+        ['kinds', i, 'settings'],
+        k.settings,
+      ]),
     ];
     for (const [path, schema] of forms) {
       if (schema === undefined) continue;
@@ -138,8 +134,6 @@ export function checkDefinition(value: unknown): DefinitionCheck {
   if (parsed.success) return { ok: true, definition: value as ConnectorDefinition };
   return {
     ok: false,
-    problems: parsed.error.issues.map(
-      (issue) => `${issue.path.map(String).join('.') || '(definition)'}: ${issue.message}`,
-    ),
+    problems: problemsOf(parsed.error),
   };
 }

@@ -1,6 +1,7 @@
 import { access, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { resolveEntry } from './entry.js';
 import { messageOf, RegistryError } from './errors.js';
 
 /** A package whose package.json declares `"synchub": { "connector": "./path/to/entry" }`. */
@@ -18,13 +19,29 @@ export interface FindResult {
   errors: RegistryError[];
 }
 
-/** The `synchub` key of a connector's package.json. Unknown sibling keys are allowed for later use. */
-export const synchubKeySchema = z.object({
-  connector: z
-    .string()
-    .min(1)
-    .refine((entry) => !path.isAbsolute(entry), 'must be a path relative to the package root'),
-});
+export interface FindOptions {
+  /**
+   * Export conditions to prefer for entries (`['@synchub/source']` while the hub runs from source): an entry
+   * that an `exports` subpath leads to is replaced by that subpath's target under such a condition.
+   */
+  conditions?: readonly string[] | undefined;
+}
+
+const entryPath = z
+  .string()
+  .min(1)
+  .refine((entry) => !path.isAbsolute(entry), 'must be a path relative to the package root');
+
+/**
+ * The `synchub` key of a plugin's package.json: a connector entry, a flows entry (flows.ts), or both.
+ * Unknown sibling keys are allowed for later use.
+ */
+export const synchubKeySchema = z
+  .object({ connector: entryPath.optional(), flows: entryPath.optional() })
+  .refine((key) => key.connector !== undefined || key.flows !== undefined, {
+    path: ['connector'],
+    message: 'required unless synchub.flows names a flows entry',
+  });
 
 /**
  * Finds connector packages. Each dir may be a package itself, or a folder of packages such as
@@ -32,9 +49,9 @@ export const synchubKeySchema = z.object({
  * because pnpm links workspace packages). Folders that do not exist are skipped: a plugin directory
  * is optional. A package reached twice (e.g. through two symlinks) is reported once.
  */
-export async function findConnectorPackages(dirs: readonly string[]): Promise<FindResult> {
+export async function findConnectorPackages(dirs: readonly string[], options: FindOptions = {}): Promise<FindResult> {
   const candidates = (await Promise.all(dirs.map((dir) => packageFolders(path.resolve(dir))))).flat();
-  const inspected = await Promise.all(candidates.map(inspectPackage));
+  const inspected = await Promise.all(candidates.map((folder) => inspectPackage(folder, options)));
   const seen = new Set<string>();
   const result: FindResult = { packages: [], errors: [] };
   for (const item of inspected) {
@@ -47,7 +64,7 @@ export async function findConnectorPackages(dirs: readonly string[]): Promise<Fi
 }
 
 /** The folders under `dir` that may hold a package, in a stable order. */
-async function packageFolders(dir: string): Promise<string[]> {
+export async function packageFolders(dir: string): Promise<string[]> {
   if (!(await isDirectory(dir))) return [];
   if (await exists(path.join(dir, 'package.json'))) return [dir];
   const folders: string[] = [];
@@ -72,7 +89,7 @@ interface Inspected {
   error?: RegistryError;
 }
 
-async function inspectPackage(folder: string): Promise<Inspected | null> {
+async function inspectPackage(folder: string, options: FindOptions): Promise<Inspected | null> {
   const realDir = await realpath(folder).catch(() => null);
   if (realDir === null) return null;
   const manifestPath = path.join(realDir, 'package.json');
@@ -107,17 +124,18 @@ async function inspectPackage(folder: string): Promise<Inspected | null> {
       ),
     };
   }
-  const entry = path.resolve(realDir, key.data.connector);
-  const relative = path.relative(realDir, entry);
-  if (relative.startsWith('..') || path.isAbsolute(relative)) {
-    return { realDir, error: invalid(packageName, `${packageName}'s synchub.connector points outside the package`) };
-  }
-  if (!(await exists(entry))) {
-    return {
-      realDir,
-      error: invalid(packageName, `${packageName}'s synchub.connector entry ${key.data.connector} does not exist`),
-    };
-  }
+  // A flows-only package: findFlowPackages (flows.ts) takes it.
+  if (key.data.connector === undefined) return { realDir };
+  const resolved = await resolveEntry({
+    packageName,
+    packageDir: realDir,
+    manifest,
+    key: 'synchub.connector',
+    declared: key.data.connector,
+    conditions: options.conditions,
+  });
+  if (!resolved.ok) return { realDir, error: invalid(packageName, resolved.message) };
+  const entry = resolved.entry;
   return { realDir, found: { packageName, packageDir: realDir, entry } };
 }
 

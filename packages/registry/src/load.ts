@@ -15,6 +15,8 @@ export interface LoadOptions {
   dirs: readonly string[];
   /** Imports an entry by absolute path; defaults to a dynamic `import()` of its file URL. */
   import?: ((path: string) => Promise<unknown>) | undefined;
+  /** Export conditions to prefer for entries (see FindOptions: `['@synchub/source']` loads workspace sources). */
+  conditions?: readonly string[] | undefined;
   /** Throw one aggregated RegistryError instead of returning errors. */
   strict?: boolean | undefined;
 }
@@ -34,7 +36,7 @@ const importEntry = (path: string): Promise<unknown> => import(pathToFileURL(pat
  * declare one id, the one found first wins, so list built-in folders before plugin folders.
  */
 export async function loadConnectors(options: LoadOptions): Promise<LoadResult> {
-  const found = await findConnectorPackages(options.dirs);
+  const found = await findConnectorPackages(options.dirs, { conditions: options.conditions });
   const load = options.import ?? importEntry;
   const imported = await Promise.all(found.packages.map((pkg) => importPackage(pkg, load)));
   const result: LoadResult = { connectors: new Map(), errors: [...found.errors] };

@@ -76,7 +76,8 @@ export function createRegistry(loaded: Pick<LoadResult, 'connectors'> | Iterable
     }
     byId.set(item.definition.id, item);
   }
-  const sorted = [...byId.values()].sort((a, b) => a.definition.id.localeCompare(b.definition.id));
+  // Ids are ASCII slugs: a plain comparison (localeCompare's first call costs ~100 ms of ICU set-up at start).
+  const sorted = [...byId.values()].sort((a, b) => (a.definition.id < b.definition.id ? -1 : 1));
 
   const require = (id: string): LoadedConnector => {
     const found = byId.get(id);

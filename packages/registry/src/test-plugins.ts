@@ -48,6 +48,49 @@ definition.destination = {
   map: (message) => ({ records: [{ writer: 'accounts', record: { id: message.userId } }] }),
 };`;
 
+/** A valid pipeline kind as JS source (an object literal); `extra` adds members (`validate: …,`). */
+export function kindSource(kind: string, extra = ''): string {
+  return `{
+    kind: ${JSON.stringify(kind)},
+    title: 'Kind ' + ${JSON.stringify(kind)},
+    description: 'Moves things',
+    group: 'Acme',
+    connectorId: 'acme',
+    settings: z.object({ object: z.string().default('Account') }),
+    defaultSchedule: '0 3 * * *',
+    async run(run) { run.count('read', 1); },
+    ${extra}
+  }`;
+}
+
+/** A valid flows entry; `patch` is JS run before the export to break it (`flows.id = 'X';`). */
+export function flowsSource(id: string, patch = ''): string {
+  return `import { z } from 'zod';
+const flows = {
+  id: ${JSON.stringify(id)},
+  name: 'Flows ' + ${JSON.stringify(id)},
+  version: '1.0.0',
+  contractVersion: 1,
+  kinds: [${kindSource(`${id}.pull`)}],
+  destinations: [{
+    kind: ${JSON.stringify(`${id}-events`)},
+    connectorId: 'acme',
+    title: 'Acme events',
+    settings: z.object({ prefix: z.string().default('') }),
+    messageTypes: ['track'],
+    merge: false,
+    map: (message) => ({ records: [{ writer: 'accounts', record: { id: message.userId } }] }),
+  }],
+  mount: ${JSON.stringify(id)},
+  migrations: { '0001_things': { async up() {} } },
+  service: () => ({}),
+  pages: [{ id: 'accounts', title: 'Accounts' }],
+};
+${patch}
+export default flows;
+`;
+}
+
 export interface FakePackage {
   /** Folder relative to the temp root, e.g. `node_modules/@acme/foo`. */
   dir: string;
@@ -56,6 +99,8 @@ export interface FakePackage {
   synchub?: unknown;
   /** Entry file contents (written to ./index.mjs); omitted → no entry file. */
   source?: string | undefined;
+  /** More files, by path relative to the package (e.g. a flows entry beside the connector's). */
+  files?: Record<string, string> | undefined;
 }
 
 export interface TempRoot {
@@ -80,6 +125,7 @@ export async function createTempRoot(): Promise<TempRoot> {
       if (pkg.synchub !== null) manifest['synchub'] = pkg.synchub ?? { connector: './index.mjs' };
       await writeFile(path.join(dir, 'package.json'), JSON.stringify(manifest));
       if (pkg.source !== undefined) await writeFile(path.join(dir, 'index.mjs'), pkg.source);
+      for (const [file, text] of Object.entries(pkg.files ?? {})) await writeFile(path.join(dir, file), text);
       return dir;
     },
     async link(target, linkPath) {

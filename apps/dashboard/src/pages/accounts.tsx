@@ -151,10 +151,10 @@ export function AccountsPage() {
                       {a.gsid ? `${a.gsid.slice(0, 12)}…` : <span class="muted">—</span>}
                     </td>
                     <td>
-                      {a.gainsight ? (
+                      {a.company ? (
                         <span
                           class="badge ok"
-                          title={`Matched by ${MATCHED_BY[a.gainsight.matchedBy] ?? a.gainsight.matchedBy}`}
+                          title={`Matched by ${MATCHED_BY[a.company.matchedBy] ?? a.company.matchedBy}`}
                         >
                           Linked
                         </span>
@@ -251,7 +251,7 @@ export function AccountPage({ id }: { id: string }) {
             </div>
           </dl>
           <div class="account-grid">
-            <GainsightFields companies={detail.gainsight} />
+            <GainsightFields companies={detail.companies} />
             <section class="card detail-card" aria-labelledby="acc-activities">
               <h2 id="acc-activities">Activities ({detail.activities.length})</h2>
               {detail.activities.length === 0 ? (

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type MigrationResultSet, Migrator, SqliteDialect, SqliteDriver } from 'kysely';
-import { migrations } from './migrations/index.js';
+import { Kysely, type MigrationResultSet, Migrator, SqliteAdapter, SqliteDialect, SqliteDriver, sql } from 'kysely';
+import { migrations, RETIRED } from './migrations/index.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -133,12 +133,26 @@ class ClosingSqliteDriver extends SqliteDriver {
     await super.destroy();
   }
 }
+/**
+ * SQLite runs DDL inside transactions; Kysely's adapter says it does not, so its Migrator would commit every
+ * statement on its own (one sync to disk each under synchronous=FULL: ~100 on a first start). Saying so
+ * applies the pending migrations of each migrator as one transaction: one sync, and a migration that fails
+ * leaves nothing half-applied.
+ */
+class HubSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
 class HubSqliteDialect extends SqliteDialect {
   constructor(private readonly handle: Handle) {
     super({ database: handle.sqlite });
   }
   override createDriver() {
     return new ClosingSqliteDriver(this.handle);
+  }
+  override createAdapter() {
+    return new HubSqliteAdapter();
   }
 }
 
@@ -155,7 +169,19 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
+/** Records of retired migrations made under their old name (same number) take the current name. */
+async function renameRetired(db: Db): Promise<void> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((t) => t.name === 'kysely_migration')) return;
+  for (const name of RETIRED) {
+    const prefix = name.slice(0, name.indexOf('_') + 1); // '0006_'
+    await sql`UPDATE kysely_migration SET name = ${name}
+      WHERE substr(name, 1, ${prefix.length}) = ${prefix} AND name <> ${name}`.execute(db);
+  }
+}
+
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
+  await renameRetired(db);
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const result = await migrator.migrateToLatest();
   if (result.error) {

@@ -127,53 +127,7 @@ export interface VendorCallsTable {
   count: number;
 }
 
-export interface WorkflowTriggersTable {
-  id: string;
-  name: string;
-  connection_id: string;
-  trigger_url: string | null;
-  username: string | null;
-  /** SHA-256 of the webhook secret; the secret itself is shown once. */
-  secret_hash: string;
-  secret_hint: string;
-  template_json: string;
-  enabled: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface TriggerRulesTable {
-  id: string;
-  trigger_id: string;
-  source_id: string | null;
-  event_type: string;
-  event_name: string;
-  enabled: number;
-  after_event_id: number;
-  created_at: string;
-}
-
-export type TriggerDeliveryState = 'pending' | 'retrying' | 'delivered' | 'failed';
-
-export interface TriggerDeliveriesTable {
-  id: Generated<number>;
-  trigger_id: string;
-  origin: 'webhook' | 'event' | 'test';
-  origin_ref: string | null;
-  payload_json: string;
-  state: TriggerDeliveryState;
-  status_code: number | null;
-  event_id: string | null;
-  request_id: string | null;
-  attempts: number;
-  next_attempt_at: number;
-  last_error_json: string | null;
-  created_at: number;
-  updated_at: number;
-  delivered_at: number | null;
-}
-
-/** Canonical accounts from the primary CRM (Salesforce), one row per connection and Account Id. */
+/** Canonical accounts from the primary CRM, one row per connection and account id. */
 export interface AccountsTable {
   connection_id: string;
   id: string;
@@ -184,21 +138,22 @@ export interface AccountsTable {
   /** YYYY-MM-DD. */
   renewal_date: string | null;
   owner_id: string | null;
-  /** Value of the Account field that stores the Gainsight GSID (the accounts pipeline's GSID field). */
+  /** The account's link key (CustomerStore AccountRow.key): the value of the field holding its CS company id. */
   gsid: string | null;
   system_modstamp: string | null;
-  /** Every field read, including the GSID fields Gainsight pulls match on. */
+  /** Every field read, including the link fields customer-success pulls match on. */
   raw_json: string;
   synced_at: number;
 }
 
-/** Gainsight company attributes on an account; also the link GsCompanyId → account. */
-export interface GainsightCompaniesTable {
+/** A CS platform's company record on an account (CustomerStore CompanyRow); also the link company → account. */
+export interface CsCompaniesTable {
   connection_id: string;
+  /** The CS platform's company id. */
   gsid: string;
   account_id: string;
   name: string | null;
-  /** How the company was matched: sfdc_account_id or gsid_field. */
+  /** How the company was matched (e.g. by the CRM id it carries, or by the account's link field). */
   matched_by: string;
   fields_json: string;
   synced_at: number;
@@ -264,25 +219,22 @@ export interface CustomFieldsTable {
   registered_at: number;
 }
 
-export interface PullCommonTable {
-  /** The Gainsight connection. */
-  connection_id: string;
-  primary_connection_id: string | null;
-  gsid_field: string;
-  updated_at: string;
+/** Flows' key/value state (KeyValueState): per pipeline (`pipeline:<id>`) and per plugin (`plugin:<id>`). */
+export interface PluginStateTable {
+  scope: string;
+  key: string;
+  value_json: string;
+  updated_at: number;
 }
 
 export interface Database {
+  plugin_state: PluginStateTable;
   accounts: AccountsTable;
-  gainsight_companies: GainsightCompaniesTable;
+  cs_companies: CsCompaniesTable;
   activities: ActivitiesTable;
   survey_responses: SurveyResponsesTable;
   usage_metrics: UsageMetricsTable;
   custom_fields: CustomFieldsTable;
-  pull_common: PullCommonTable;
-  workflow_triggers: WorkflowTriggersTable;
-  trigger_rules: TriggerRulesTable;
-  trigger_deliveries: TriggerDeliveriesTable;
   vendor_calls: VendorCallsTable;
   pipelines: PipelinesTable;
   runs: RunsTable;

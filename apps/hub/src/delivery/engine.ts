@@ -12,7 +12,13 @@ import {
 import type { ConnectionStore } from '../connections.js';
 import type { Db } from '../db/index.js';
 import { sqliteOf } from '../db/index.js';
-import { type Destinations, type DestinationView, hostSettingsOf, ownSettingsOf } from '../destinations.js';
+import {
+  type DestinationOffer,
+  type Destinations,
+  type DestinationView,
+  hostSettingsOf,
+  ownSettingsOf,
+} from '../destinations.js';
 import type { HubLogger } from '../logger.js';
 import { getOrCreate } from '../util.js';
 import { deliverMapped } from './mapped.js';
@@ -74,8 +80,9 @@ interface Lane {
  *   is counted on its events while in flight (`sending`), so a crash re-sends only the calls in flight
  *   and every send that got no answer is counted on its event as a possible duplicate.
  *
- * It names no vendor: a destination's kind is a connector id, and what delivery means comes from that
- * connector's `destination` (its own `deliver`, or the host's mapped delivery over its writers).
+ * It names no vendor: a destination's kind is a connector's id or a flow plugin's destination kind, and
+ * what delivery means comes from that definition (its own `deliver`, or the host's mapped delivery over
+ * the writers of the connection's connector).
  * Events of a message type the destination does not take fail at once, saying which types it takes.
  */
 export function createDeliveryEngine(deps: DeliveryEngineDeps) {
@@ -179,7 +186,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
 
   async function prepare(destination: DestinationView) {
     const { connector, settings, secrets } = await deps.connections.resolve(destination.connectionId);
-    const definition = offeredBy(connector, destination.kind);
+    const definition = offeredBy(deps.destinations.offerOf(destination.kind), connector, destination.kind);
     const ctx = deps.contextFor(destination.connectionId, connector, settings, controller.signal);
     return { definition, target: { connector, settings, secrets, ctx } };
   }
@@ -556,11 +563,17 @@ function unanswered(error: unknown): boolean {
   return isConnectorError(error) && error.code === 'transient' && error.status === undefined;
 }
 
-/** The event destination a destination's connection offers, checked against the destination's kind. */
-function offeredBy(connector: ConnectorDefinition, kind: string): EventDestinationDefinition {
-  if (connector.id !== kind)
-    throw new ConnectorError('config', `a ${kind} destination needs a ${kind} connection, not ${connector.id}`);
-  if (!connector.destination)
-    throw new ConnectorError('config', `connector ${connector.id} offers no event destination`);
-  return connector.destination as EventDestinationDefinition;
+/** The event destination behind a destination's kind, checked against its connection's connector. */
+function offeredBy(
+  offer: DestinationOffer | undefined,
+  connector: ConnectorDefinition,
+  kind: string,
+): EventDestinationDefinition {
+  if (!offer) throw new ConnectorError('config', `no loaded plugin offers the event destination kind ${kind}`);
+  if (connector.id !== offer.connectorId)
+    throw new ConnectorError(
+      'config',
+      `a ${kind} destination needs a ${offer.connectorId} connection, not ${connector.id}`,
+    );
+  return offer.definition;
 }

@@ -138,7 +138,7 @@ function serialise(message: Message, path: string, issues: MessageIssue[]): stri
 export function ingestRoutes(deps: IngestDeps) {
   const app = new Hono();
 
-  // Accepted notices wake listeners that do work on this thread (the Qualtrics rule scan writes its
+  // Accepted notices wake listeners that do work on this thread (a flow service's event scan writes its
   // cursor): sum them and tell at most one every NOTICE_INTERVAL_MS, never before the commit.
   let noticed = 0;
   let noticeTimer: NodeJS.Timeout | undefined;

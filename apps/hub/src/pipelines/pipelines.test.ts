@@ -1,7 +1,7 @@
 import { ConnectorError } from '@synchub/core';
-import { createGainsightSimulator, listen, type RunningServer } from '@synchub/sandbox';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { addMemoConnection, createMemo } from '../host/test-plugins.js';
 import { createTestHub } from '../test-support.js';
 import { definePipelineKind } from './kind.js';
 import { INTERRUPTED } from './runner.js';
@@ -13,7 +13,7 @@ const testKind = definePipelineKind({
   title: 'Test pages',
   description: 'pages of numbers',
   group: 'Tests',
-  connectorId: 'gainsight',
+  connectorId: 'memo',
   settings: z.strictObject({ perPage: z.number().int().min(1).default(10) }),
   defaultSchedule: '0 3 * * *',
   async gate() {
@@ -35,26 +35,13 @@ const testKind = definePipelineKind({
 
 type TestHub = Awaited<ReturnType<typeof createTestHub>>;
 let t: TestHub;
-let sim: ReturnType<typeof createGainsightSimulator>;
-let server: RunningServer;
 let connectionId: string;
 let clock = Date.UTC(2026, 10, 23, 12, 0, 0);
 
-beforeAll(async () => {
-  sim = createGainsightSimulator({ companies: 1, people: 1 });
-  server = await listen(sim.app);
-});
-afterAll(() => server.close());
 beforeEach(async () => {
   behaviour = { pages: 3 };
-  t = await createTestHub({ kinds: [testKind], now: () => clock });
-  const res = await t.request('POST', '/api/connections', {
-    connectorId: 'gainsight',
-    name: 'gs',
-    settings: { domain: server.url, sandbox: true },
-    secrets: { accessKey: sim.credentials.accessKey },
-  });
-  connectionId = ((await res.json()) as { connection: { id: string } }).connection.id;
+  t = await createTestHub({ kinds: [testKind], now: () => clock, extraConnectors: [createMemo().connector] });
+  connectionId = await addMemoConnection(t);
 });
 afterEach(() => t.hub.close());
 

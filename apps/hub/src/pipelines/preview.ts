@@ -1,6 +1,16 @@
-import { isConnectorError, type PlannedRequest } from '@synchub/core';
-import type { Db } from '../db/index.js';
+import {
+  type FlowHost,
+  isConnectorError,
+  type KeyValueState,
+  maskRequest,
+  type PlannedRequest,
+  scrubSecrets as scrubbed,
+  secretValues,
+} from '@synchub/core';
 import { HubError, isHubError } from '../errors.js';
+import { pluginMessage } from '../host/deadline.js';
+import { dryRunHost } from '../host/flow-host.js';
+import { createOverlayState, EMPTY_STATE } from '../host/state.js';
 import type { HubLogger } from '../logger.js';
 import {
   createTally,
@@ -19,19 +29,15 @@ import type { PipelineInput, PipelineStore } from './store.js';
  * the answer, never a 5xx.
  */
 
+// Masking is shared with flow plugins (a trigger's test plan): it lives in core.
+export { maskRequest, SECRET_MASK } from '@synchub/core';
+
 export const PREVIEW_DEFAULT_LIMIT = 20;
 export const PREVIEW_MAX_LIMIT = 200;
 /** A preview is interactive: it answers within this, with whatever it had collected by then. */
 export const PREVIEW_DEADLINE_MS = 60_000;
 /** Requests kept per preview (a writer of one record per call could plan many). */
 export const MAX_PLANNED_REQUESTS = 500;
-export const SECRET_MASK = '••••';
-
-/** Header names that carry credentials whatever their value (Salesforce, Gainsight, Pendo, Qualtrics, plugins). */
-const SECRET_HEADER =
-  /authorization|access-?key|shared-?secret|secret|token|password|passwd|api[-_]?key|integration[-_]?key|cookie/i;
-/** Shorter secret values would mask ordinary words (the logger scrubs on the same rule). */
-const MIN_SECRET_LENGTH = 6;
 const NO_SECRETS: ReadonlySet<string> = new Set();
 
 export interface PreviewRequest extends PlannedRequest {
@@ -62,44 +68,8 @@ interface Target {
   connectionId: string;
   settings: Record<string, unknown>;
   cursor: string | null;
-}
-
-/** Every string a connection's secrets hold (nested ones too). */
-function secretValues(secrets: unknown, out: Set<string> = new Set(), depth = 0): Set<string> {
-  if (typeof secrets === 'string') {
-    if (secrets.length >= MIN_SECRET_LENGTH) out.add(secrets);
-  } else if (secrets && typeof secrets === 'object' && depth < 4) {
-    for (const v of Object.values(secrets)) secretValues(v, out, depth + 1);
-  }
-  return out;
-}
-
-/** A JSON copy with every secret value replaced; what the kind keeps mutating later does not change it. */
-function scrubbed(value: unknown, secrets: ReadonlySet<string>): unknown {
-  const scrub = (text: string) => {
-    let out = text;
-    for (const s of secrets) if (out.includes(s)) out = out.split(s).join(SECRET_MASK);
-    return out;
-  };
-  try {
-    return JSON.parse(JSON.stringify(value ?? null, (_key, v: unknown) => (typeof v === 'string' ? scrub(v) : v)));
-  } catch {
-    return String(value);
-  }
-}
-
-/** A planned request as the preview shows it: credential headers masked, secret values scrubbed everywhere. */
-export function maskRequest(request: PlannedRequest, secrets: ReadonlySet<string>): PlannedRequest {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    headers[name] = SECRET_HEADER.test(name) ? SECRET_MASK : (scrubbed(value, secrets) as string);
-  }
-  return {
-    method: request.method,
-    url: scrubbed(request.url, secrets) as string,
-    headers,
-    body: scrubbed(request.body, secrets),
-  };
+  /** A saved pipeline (its state is read); false for settings not saved yet. */
+  saved: boolean;
 }
 
 const duration = (ms: number) => (ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`);
@@ -108,15 +78,19 @@ const duration = (ms: number) => (ms >= 1000 ? `${Math.round(ms / 1000)} s` : `$
 function describeError(error: unknown): { code: string; message: string } {
   if (isConnectorError(error)) return { code: error.code, message: error.message };
   if (isHubError(error)) return { code: String(error.extra.code ?? error.code), message: error.message };
-  return { code: 'internal', message: (error as Error)?.message ?? String(error) };
+  // Anything else the kind threw is its own failure, with its own message.
+  return { code: 'plugin_failed', message: pluginMessage(error) };
 }
 
 export function createPreviewer(deps: {
-  db: Db;
   pipelines: PipelineStore;
   logger: HubLogger;
   now: () => number;
   connectionOf(id: string, signal: AbortSignal): Promise<ResolvedConnection>;
+  /** The host API a kind gets (its plugin's own; the customer store's writes are dropped in a preview). */
+  hostOf(kind: PipelineKind): FlowHost;
+  /** A saved pipeline's state: the preview reads it, and its own writes stay in memory. */
+  stateOf(pipelineId: string): KeyValueState;
   deadlineMs?: number | undefined;
 }) {
   const deadlineMs = deps.deadlineMs ?? PREVIEW_DEADLINE_MS;
@@ -161,7 +135,14 @@ export function createPreviewer(deps: {
 
     let error: Preview['error'] = null;
     try {
-      const args = { settings: target.settings, connectionId: target.connectionId, db: deps.db, connectionOf };
+      const host = dryRunHost(deps.hostOf(kind));
+      const args = {
+        settings: target.settings,
+        connectionId: target.connectionId,
+        host,
+        connectionOf,
+        signal: controller.signal,
+      };
       const work = (async () => {
         const refusal = await kind.gate?.(args);
         if (refusal) throw new HubError('conflict', refusal, { code: 'gated' });
@@ -177,7 +158,8 @@ export function createPreviewer(deps: {
           // A preview moves no cursor.
           commit: async () => {},
           ...createTally(counts, details),
-          db: deps.db,
+          state: createOverlayState(target.saved ? deps.stateOf(target.pipelineId) : EMPTY_STATE),
+          host,
           log: (level, message, data) =>
             deps.logger[level](message, { preview: true, pipelineId: target.pipelineId, ...data }),
           signal: controller.signal,
@@ -201,7 +183,7 @@ export function createPreviewer(deps: {
       await Promise.race([work, deadline]);
     } catch (caught) {
       error = describeError(caught);
-      if (error.code === 'internal') {
+      if (error.code === 'plugin_failed') {
         deps.logger.error('Pipeline preview failed', { kind: kind.kind, pipelineId: target.pipelineId, error: caught });
       }
     } finally {
@@ -224,6 +206,7 @@ export function createPreviewer(deps: {
           connectionId: pipeline.connectionId,
           settings: pipeline.settings,
           cursor: pipeline.cursor,
+          saved: true,
         },
         limit,
       );
@@ -239,6 +222,7 @@ export function createPreviewer(deps: {
           connectionId: input.connectionId,
           settings,
           cursor: null,
+          saved: false,
         },
         limit,
       );

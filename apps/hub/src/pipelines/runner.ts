@@ -1,7 +1,8 @@
-import { isConnectorError } from '@synchub/core';
+import { type FlowHost, isConnectorError, type KeyValueState } from '@synchub/core';
 import type { Db } from '../db/index.js';
 import type { RunRecordStatus, RunRecordsTable, RunsTable, RunStatus } from '../db/schema.js';
-import { HubError } from '../errors.js';
+import { HubError, isHubError } from '../errors.js';
+import { pluginMessage, withDeadline } from '../host/deadline.js';
 import type { HubLogger } from '../logger.js';
 import { createTally, emptyCounts, type PipelineKind, type ResolvedConnection, type RunCounts } from './kind.js';
 import { nextRunAt } from './schedule.js';
@@ -50,6 +51,11 @@ export function createRunner(deps: {
   logger: HubLogger;
   now: () => number;
   connectionOf(id: string, signal: AbortSignal): Promise<ResolvedConnection>;
+  /** The host API a kind's runs get (its plugin's own), and each pipeline's key/value state. */
+  hostOf(kind: PipelineKind): FlowHost;
+  stateOf(pipelineId: string): KeyValueState;
+  /** How long a kind's `gate` may take before the run fails. */
+  operationTimeoutMs: number;
   onChange?: (change: { pipelineId: string; runId: number; status: RunStatus }) => void;
 }) {
   const { db, logger, now } = deps;
@@ -86,14 +92,23 @@ export function createRunner(deps: {
         .set({ counts_json: JSON.stringify(counts), details_json: JSON.stringify(details), cursor_after: cursor })
         .where('id', '=', runId)
         .execute();
+    const host = deps.hostOf(kind);
     const args = {
       settings: pipeline.settings,
       connectionId: pipeline.connectionId,
-      db,
+      host,
       connectionOf: (id: string) => deps.connectionOf(id, controller.signal),
     };
     try {
-      const refusal = await kind.gate?.(args);
+      const { gate } = kind;
+      const refusal = gate
+        ? await withDeadline(
+            `The gate of ${kind.title}`,
+            deps.operationTimeoutMs,
+            (signal) => gate.call(kind, { ...args, signal }),
+            controller.signal,
+          )
+        : undefined;
       if (refusal) throw new HubError('conflict', refusal, { code: 'gated' });
       const connection = await deps.connectionOf(pipeline.connectionId, controller.signal);
       await kind.run({
@@ -113,7 +128,8 @@ export function createRunner(deps: {
         },
         ...createTally(counts, details),
         record: records.add,
-        db,
+        state: deps.stateOf(pipeline.id),
+        host,
         log: (level, message, data) => logger[level](message, { pipelineId: pipeline.id, runId, ...data }),
         signal: controller.signal,
         now,
@@ -133,10 +149,12 @@ export function createRunner(deps: {
             status: error.status,
             body: error.body,
           }
-        : error instanceof HubError && error.extra.code === 'gated'
-          ? { code: 'gated', message: error.message }
-          : { code: 'internal', message: (error as Error)?.message ?? String(error) };
-      if (stored.code === 'internal') logger.error('Pipeline run failed', { pipelineId: pipeline.id, runId, error });
+        : isHubError(error)
+          ? { code: String(error.extra.code ?? error.code), message: error.message }
+          : // Anything else a kind threw is its own failure: the run fails with the plugin's message.
+            { code: 'plugin_failed', message: pluginMessage(error) };
+      if (stored.code === 'plugin_failed')
+        logger.error('Pipeline run failed', { pipelineId: pipeline.id, runId, kind: kind.kind, error });
       // What the run did record before it failed stays with it; a broken insert must not hide the run's error.
       await records
         .flush()

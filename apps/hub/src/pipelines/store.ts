@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { FlowHost } from '@synchub/core';
 import type { Db } from '../db/index.js';
 import type { PipelinesTable } from '../db/schema.js';
-import { HubError, type Issue, invalidInput, zodIssues } from '../errors.js';
+import { HubError, type Issue, invalidInput, isHubError, zodIssues } from '../errors.js';
+import { pluginMessage, withDeadline } from '../host/deadline.js';
+import { pipelineScope } from '../host/state.js';
 import type { PipelineKind, ResolvedConnection } from './kind.js';
 import { nextRunAt, scheduleError } from './schedule.js';
 
@@ -49,6 +52,10 @@ export function createPipelineStore(deps: {
   /** Connector id of a connection (undefined when it does not exist). */
   connectorOf(connectionId: string): Promise<string | undefined>;
   connectionOf(connectionId: string): Promise<ResolvedConnection>;
+  /** The host API a kind's `validate` gets (its plugin's own). */
+  hostOf(kind: PipelineKind): FlowHost;
+  /** How long a kind's `validate` may take. */
+  operationTimeoutMs: number;
 }) {
   const { db, now } = deps;
   const iso = () => new Date(now()).toISOString();
@@ -76,6 +83,31 @@ export function createPipelineStore(deps: {
     }
   };
 
+  /**
+   * The kind's own save-time checks. Whatever its `validate` throws (a vendor's ConnectorError, a plain
+   * Error) or a deadline passing is an issue with that message: the save is refused, never a 500.
+   */
+  const validateWithKind = async (kind: PipelineKind, settings: unknown, connectionId: string): Promise<Issue[]> => {
+    const { validate } = kind;
+    if (!validate) return [];
+    try {
+      const issues = await withDeadline(`The checks of ${kind.title}`, deps.operationTimeoutMs, (signal) =>
+        validate.call(kind, {
+          settings,
+          connectionId,
+          host: deps.hostOf(kind),
+          connectionOf: deps.connectionOf,
+          signal,
+        }),
+      );
+      return Array.isArray(issues) ? issues : [];
+    } catch (error) {
+      // Issues of its own, thrown the hub's way (`invalidInput`), stay as they are.
+      if (isHubError(error) && error.code === 'invalid_input') throw error;
+      return [{ path: 'settings', message: pluginMessage(error) }];
+    }
+  };
+
   /** Schema, connection and schedule checks, then the kind's own save-time checks against the vendor. */
   const validate = async (kind: PipelineKind, connectionId: string, settings: unknown, schedule: string) => {
     const issues: Issue[] = [];
@@ -93,9 +125,7 @@ export function createPipelineStore(deps: {
     const bad = scheduleError(schedule);
     if (bad) issues.push({ path: 'schedule', message: `not a valid cron expression: ${bad}` });
     if (issues.length > 0 || !parsed.success) throw invalidInput(issues);
-    const deeper = kind.validate
-      ? await kind.validate({ settings: parsed.data, connectionId, db, connectionOf: deps.connectionOf })
-      : [];
+    const deeper = kind.validate ? await validateWithKind(kind, parsed.data, connectionId) : [];
     if (deeper.length > 0) throw invalidInput(deeper);
     return parsed.data as Record<string, unknown>;
   };
@@ -180,6 +210,7 @@ export function createPipelineStore(deps: {
         .where('run_id', 'in', db.selectFrom('runs').select('id').where('pipeline_id', '=', id))
         .execute();
       await db.deleteFrom('runs').where('pipeline_id', '=', id).execute();
+      await db.deleteFrom('plugin_state').where('scope', '=', pipelineScope(id)).execute();
     },
   };
 }

@@ -3,6 +3,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Audit } from '../audit.js';
 import type { ConnectionStore, LastCheck } from '../connections.js';
+import { HubError, isHubError } from '../errors.js';
+import { pluginMessage, withDeadline } from '../host/deadline.js';
 import { json } from '../validate.js';
 
 const name = z.string().trim().min(1, 'required').max(100, 'at most 100 characters');
@@ -22,6 +24,8 @@ export interface ConnectionRoutesDeps {
   audit: Audit;
   /** Context for one connector operation on one connection (limiter, logger, timeout). */
   contextFor(connectionId: string, connector: ConnectorDefinition, settings: unknown): ConnectorContext;
+  /** A check or discover that takes longer is cut off (the connector may ignore its signal). */
+  operationTimeoutMs: number;
   now: () => number;
 }
 
@@ -53,7 +57,7 @@ export function connectionRoutes(deps: ConnectionRoutesDeps) {
     return c.json({ connection });
   });
 
-  /** What uses the connection (pipelines, destinations, pulls' primary CRM, Qualtrics triggers). */
+  /** What uses the connection (pipelines, destinations, and what flow plugins' services report). */
   app.get('/:id/usage', async (c) => c.json({ usedBy: await connections.usage(c.req.param('id')) }));
 
   /** 409 `{error: {code: 'conflict', message, usedBy}}` while anything uses it. */
@@ -71,11 +75,23 @@ export function connectionRoutes(deps: ConnectionRoutesDeps) {
     const at = new Date(deps.now()).toISOString();
     let last: LastCheck;
     try {
-      const check = await connector.check({ settings, secrets, ctx });
+      const check = await withDeadline(`${connector.name}'s check`, deps.operationTimeoutMs, (signal) =>
+        connector.check({
+          settings,
+          secrets,
+          ctx: { ...ctx, signal: AbortSignal.any([ctx.signal ?? signal, signal]) },
+        }),
+      );
       last = { ok: true, at, summary: check.summary, details: check.details };
     } catch (error) {
-      if (!isConnectorError(error)) throw error;
-      last = { ok: false, at, error: { code: error.code, message: error.message, vendorCode: error.vendorCode } };
+      // Whatever the connector threw (or a deadline passing) is the check's answer, not a 500.
+      last = isConnectorError(error)
+        ? { ok: false, at, error: { code: error.code, message: error.message, vendorCode: error.vendorCode } }
+        : {
+            ok: false,
+            at,
+            error: { code: isHubError(error) ? error.code : 'plugin_failed', message: pluginMessage(error) },
+          };
     }
     await connections.recordCheck(id, last);
     await audit.record('connection.validate', id, { ok: last.ok });
@@ -87,7 +103,18 @@ export function connectionRoutes(deps: ConnectionRoutesDeps) {
     const id = c.req.param('id');
     const { connector, settings, secrets } = await connections.resolve(id);
     const ctx = deps.contextFor(id, connector, settings);
-    const objects = await connector.discover({ settings, secrets, ctx, options: c.req.valid('json') });
+    const objects = await withDeadline(`${connector.name}'s discover`, deps.operationTimeoutMs, (signal) =>
+      connector.discover({
+        settings,
+        secrets,
+        ctx: { ...ctx, signal: AbortSignal.any([ctx.signal ?? signal, signal]) },
+        options: c.req.valid('json'),
+      }),
+    ).catch((error: unknown) => {
+      // A vendor's answer and the deadline keep their own status (502, 504); anything else is the plugin's.
+      if (isConnectorError(error) || isHubError(error)) throw error;
+      throw new HubError('plugin_failed', pluginMessage(error), { connector: connector.id });
+    });
     return c.json({ objects });
   });
 

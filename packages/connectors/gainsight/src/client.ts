@@ -8,92 +8,33 @@ import {
   MINUTE,
 } from '@synchub/core';
 import { baseUrlOf, type GainsightSecrets, type GainsightSettings } from './settings.js';
+import type {
+  GainsightEventHeaders,
+  GainsightFieldInfo,
+  GainsightObjectDescription,
+  GainsightObjectInfo,
+  GainsightPicklistOption,
+  GainsightQuery,
+  GainsightWriteData,
+} from './types.js';
 
 /** Records per insert/update call and keys per update: the vendor's own ceilings. */
 export const MAX_WRITE_RECORDS = 50;
 export const MAX_UPDATE_KEYS = 3;
 export const MAX_QUERY_LIMIT = 5000;
 
-export interface GainsightObjectInfo {
-  objectName: string;
-  label?: string | undefined;
-  /** STANDARD, CUSTOM or SYSTEM. */
-  objectType?: string | undefined;
-  keyPrefix?: string | undefined;
-  readable?: boolean | undefined;
-  createable?: boolean | undefined;
-}
-
-/** One picklist item as the describe with `populatePickListOptions` lists it: `value` is the item's GSID. */
-export interface GainsightPicklistOption {
-  value: string;
-  label: string;
-  active?: boolean | undefined;
-  defaultValue?: boolean | undefined;
-  displayOrder?: number | undefined;
-}
-
-export interface GainsightFieldInfo {
-  fieldName: string;
-  label?: string | undefined;
-  dataType: string;
-  meta?: { createable?: boolean; updateable?: boolean; required?: boolean } | undefined;
-  /** Picklist items (PICKLIST / MULTISELECTDROPDOWNLIST), present when asked for. */
-  options?: GainsightPicklistOption[] | undefined;
-}
-
-export interface GainsightObjectDescription extends GainsightObjectInfo {
-  fields: GainsightFieldInfo[];
-}
-
-export type GainsightOperator =
-  | 'EQ'
-  | 'NE'
-  | 'LT'
-  | 'GT'
-  | 'LTE'
-  | 'GTE'
-  | 'BTW'
-  | 'IN'
-  | 'CONTAINS'
-  | 'STARTS_WITH'
-  | 'ENDS_WITH'
-  | 'IS_NULL'
-  | 'IS_NOT_NULL'
-  | 'INCLUDES'
-  | 'EXCLUDES';
-
-export interface GainsightCondition {
-  name: string;
-  alias: string;
-  /** Always an array: two items for BTW, many for IN, none for IS_NULL/IS_NOT_NULL. */
-  value: unknown[];
-  operator: GainsightOperator;
-}
-
-export interface GainsightQuery {
-  select: string[];
-  where?: { conditions: GainsightCondition[]; expression?: string } | undefined;
-  /** Ordered map: key order is sort priority. */
-  orderBy?: Record<string, 'asc' | 'desc'> | undefined;
-  limit?: number | undefined;
-  offset?: number | undefined;
-}
-
-export interface GainsightWriteData {
-  count: number;
-  /** Gsids in request order. */
-  records: { Gsid: string }[];
-}
-
-export interface GainsightEventHeaders {
-  eventName: string;
-  eventVersion: string;
-  topicName?: string | undefined;
-  contractId?: string | undefined;
-  /** Defaults to the connection's tenant id. */
-  tenantId?: string | undefined;
-}
+// The vendor's request and answer shapes live in types.ts (one home for the connector, flows and the simulator).
+export type {
+  GainsightCondition,
+  GainsightEventHeaders,
+  GainsightFieldInfo,
+  GainsightObjectDescription,
+  GainsightObjectInfo,
+  GainsightOperator,
+  GainsightPicklistOption,
+  GainsightQuery,
+  GainsightWriteData,
+} from './types.js';
 
 export interface GainsightClient {
   readonly baseUrl: string;

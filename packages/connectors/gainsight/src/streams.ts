@@ -6,41 +6,10 @@ import {
   type SyncRecord,
 } from '@synchub/core';
 import { z } from 'zod';
-import {
-  createGainsightClient,
-  type GainsightCondition,
-  type GainsightOperator,
-  type GainsightQuery,
-  MAX_QUERY_LIMIT,
-  toEpochMs,
-} from './client.js';
+import { createGainsightClient, MAX_QUERY_LIMIT, toEpochMs } from './client.js';
 import { createPicklists } from './picklists.js';
 import type { GainsightSecrets, GainsightSettings } from './settings.js';
-
-const OPERATORS = [
-  'EQ',
-  'NE',
-  'LT',
-  'GT',
-  'LTE',
-  'GTE',
-  'BTW',
-  'IN',
-  'CONTAINS',
-  'STARTS_WITH',
-  'ENDS_WITH',
-  'IS_NULL',
-  'IS_NOT_NULL',
-  'INCLUDES',
-  'EXCLUDES',
-] as const satisfies readonly GainsightOperator[];
-
-const conditionSchema = z.object({
-  name: z.string().min(1),
-  alias: z.string().regex(/^[A-Za-z0-9_]+$/, 'aliases are letters, digits and _'),
-  value: z.array(z.unknown()),
-  operator: z.enum(OPERATORS),
-});
+import { type GainsightCondition, type GainsightQuery, gainsightWhereSchema } from './types.js';
 
 export const recordsOptionsSchema = z.object({
   object: z.string().trim().min(1).meta({
@@ -51,13 +20,10 @@ export const recordsOptionsSchema = z.object({
     .array(z.string().min(1))
     .min(1)
     .meta({ title: 'Fields', description: 'Fields to read; lookups are traversed with __gr. (Csm__gr.Email).' }),
-  where: z
-    .object({ conditions: z.array(conditionSchema), expression: z.string().optional() })
-    .optional()
-    .meta({
-      title: 'Filter',
-      description: 'Gainsight where JSON ({conditions, expression}); ANDed with the incremental condition.',
-    }),
+  where: gainsightWhereSchema.optional().meta({
+    title: 'Filter',
+    description: 'Gainsight where JSON ({conditions, expression}); ANDed with the incremental condition.',
+  }),
   pageSize: z
     .number()
     .int()

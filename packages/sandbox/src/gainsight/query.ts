@@ -1,3 +1,7 @@
+// Type-only, by path: the simulator checks its query API against the connector's request types (their one
+// home). A package dependency would be a cycle (the connector's tests depend on this package); nothing of
+// this import exists at run time.
+import type { GainsightOperator } from '../../../connectors/gainsight/src/types.js';
 import { findField, findObject } from './catalog.js';
 import { renderValue } from './data.js';
 import { badRequest, CODES, isPlainObject } from './envelope.js';
@@ -10,6 +14,7 @@ export const MAX_QUERY_LIMIT = 5000;
 /** [L] page size when the body names no limit. */
 export const DEFAULT_QUERY_LIMIT = 100;
 
+/** The query API's operators: every one of the connector's request type (GainsightOperator), no other. */
 export const OPERATORS = [
   'EQ',
   'NE',
@@ -26,8 +31,11 @@ export const OPERATORS = [
   'IS_NOT_NULL',
   'INCLUDES',
   'EXCLUDES',
-] as const;
+] as const satisfies readonly GainsightOperator[];
 export type Operator = (typeof OPERATORS)[number];
+/** Fails to compile when the connector's types gain an operator the simulator does not serve. */
+const servesEveryOperator: [Exclude<GainsightOperator, Operator>] extends [never] ? true : never = true;
+void servesEveryOperator;
 
 export interface QuerySource {
   objects: GainsightObjectDef[];

@@ -1,8 +1,10 @@
 import type { Kysely, Migration } from 'kysely';
 
 /**
- * The customer store the Gainsight pulls fill: canonical accounts from the primary CRM, and what the
- * Gainsight pulls add on top of them. Every table has a natural unique key so a re-run upserts.
+ * The customer store (CustomerStore in @synchub/core): canonical accounts from the primary CRM, and what
+ * customer-success pulls add on top of them. Every table has a natural unique key so a re-run upserts.
+ * Edited after release: databases that ran the first version have the company table under its old name
+ * (and a `pull_common` table); the flow plugin that owns those moves and keeps them (its migrations).
  */
 export const customerStore: Migration = {
   async up(db: Kysely<unknown>) {
@@ -25,22 +27,7 @@ export const customerStore: Migration = {
     await db.schema.createIndex('accounts_gsid').on('accounts').columns(['connection_id', 'gsid']).execute();
     await db.schema.createIndex('accounts_id').on('accounts').column('id').execute();
 
-    await db.schema
-      .createTable('gainsight_companies')
-      .addColumn('connection_id', 'text', (c) => c.notNull())
-      .addColumn('gsid', 'text', (c) => c.notNull())
-      .addColumn('account_id', 'text', (c) => c.notNull())
-      .addColumn('name', 'text')
-      .addColumn('matched_by', 'text', (c) => c.notNull())
-      .addColumn('fields_json', 'text', (c) => c.notNull())
-      .addColumn('synced_at', 'integer', (c) => c.notNull())
-      .addPrimaryKeyConstraint('gainsight_companies_pk', ['connection_id', 'gsid'])
-      .execute();
-    await db.schema
-      .createIndex('gainsight_companies_account')
-      .on('gainsight_companies')
-      .columns(['account_id', 'connection_id'])
-      .execute();
+    await createCsCompanies(db);
 
     await db.schema
       .createTable('activities')
@@ -125,14 +112,27 @@ export const customerStore: Migration = {
       .addColumn('registered_at', 'integer', (c) => c.notNull())
       .addPrimaryKeyConstraint('custom_fields_pk', ['connection_id', 'object', 'field'])
       .execute();
-
-    // Per Gainsight connection: which connection is the primary CRM and its Account field holding GSIDs.
-    await db.schema
-      .createTable('pull_common')
-      .addColumn('connection_id', 'text', (c) => c.primaryKey())
-      .addColumn('primary_connection_id', 'text')
-      .addColumn('gsid_field', 'text', (c) => c.notNull())
-      .addColumn('updated_at', 'text', (c) => c.notNull())
-      .execute();
   },
 };
+
+/** The CS platforms' company records, linked to accounts (0009 creates it on databases from before). */
+export async function createCsCompanies(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('cs_companies')
+    .ifNotExists()
+    .addColumn('connection_id', 'text', (c) => c.notNull())
+    .addColumn('gsid', 'text', (c) => c.notNull())
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('name', 'text')
+    .addColumn('matched_by', 'text', (c) => c.notNull())
+    .addColumn('fields_json', 'text', (c) => c.notNull())
+    .addColumn('synced_at', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('cs_companies_pk', ['connection_id', 'gsid'])
+    .execute();
+  await db.schema
+    .createIndex('cs_companies_account')
+    .ifNotExists()
+    .on('cs_companies')
+    .columns(['account_id', 'connection_id'])
+    .execute();
+}

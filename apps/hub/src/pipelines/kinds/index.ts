@@ -1,11 +1,8 @@
-import { BRIDGE_KINDS } from '../../bridge/index.js';
 import type { PipelineKind } from '../kind.js';
-import { PULL_KINDS } from '../../pulls/index.js';
-import { responsesToGainsight } from '../../qualtrics/responses-kind.js';
 import { syncKind } from '../sync/index.js';
 
 /**
- * Every pipeline kind the hub knows. A flow adds its kinds here (one import and one entry each);
- * the scheduler, the API and the dashboard pick them up from this list.
+ * The host's own pipeline kinds: the generic, vendor-neutral sync. Every other kind comes from plugins
+ * through the registry (`host/plugins.ts`); on a clash these win.
  */
-export const PIPELINE_KINDS: PipelineKind[] = [...BRIDGE_KINDS, responsesToGainsight, ...PULL_KINDS, syncKind];
+export const PIPELINE_KINDS: PipelineKind[] = [syncKind];

@@ -14,7 +14,7 @@ import type { SyncSettings } from './settings.js';
 type Stream = StreamDefinition<unknown, unknown>;
 type Writer = WriterDefinition<unknown, unknown>;
 
-/** Option keys by which a stream takes the list of fields to read (`fields`: Salesforce, `select`: Gainsight). */
+/** Option keys by which a stream takes the list of fields to read (connectors name it one way or the other). */
 const FIELD_LIST_KEYS = ['fields', 'select'] as const;
 
 /** The keys of a zod object schema (a plugin's own zod copy included), or undefined for any other schema. */
@@ -46,7 +46,7 @@ export function streamOptionsFor(stream: Stream, s: SyncSettings): Record<string
 
 /**
  * The options the writer is called with: the user's, plus `keys: [key]` when the writer takes match
- * keys (Gainsight company_update) and none were given.
+ * keys (an update writer matching on fields) and none were given.
  */
 export function writerOptionsFor(writer: Writer, s: SyncSettings): Record<string, unknown> {
   if (s.key === undefined || s.writerOptions.keys !== undefined) return s.writerOptions;

@@ -1,6 +1,6 @@
-import { createGainsightSimulator, listen, type RunningServer } from '@synchub/sandbox';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { addMemoConnection, createMemo } from '../../host/test-plugins.js';
 import { createTestHub } from '../../test-support.js';
 import { definePipelineKind } from '../kind.js';
 
@@ -34,25 +34,12 @@ const recordingKind = definePipelineKind({
 
 type TestHub = Awaited<ReturnType<typeof createTestHub>>;
 let t: TestHub;
-let sim: ReturnType<typeof createGainsightSimulator>;
-let server: RunningServer;
 let connectionId: string;
 
-beforeAll(async () => {
-  sim = createGainsightSimulator({ companies: 1, people: 1 });
-  server = await listen(sim.app);
-});
-afterAll(() => server.close());
 beforeEach(async () => {
   behaviour = { records: 2500, failAfter: false };
-  t = await createTestHub({ kinds: [recordingKind] });
-  const res = await t.request('POST', '/api/connections', {
-    connectorId: 'gainsight',
-    name: 'gs',
-    settings: { domain: server.url, sandbox: true },
-    secrets: { accessKey: sim.credentials.accessKey },
-  });
-  connectionId = ((await res.json()) as { connection: { id: string } }).connection.id;
+  t = await createTestHub({ kinds: [recordingKind], extraConnectors: [createMemo().connector] });
+  connectionId = await addMemoConnection(t);
 });
 afterEach(() => t.hub.close());
 

@@ -31,7 +31,7 @@ const records = (n: number, bad: number[] = []) =>
   Array.from({ length: n }, (_, i) => ({ n: i, ...(bad.includes(i) ? { bad: true } : {}) }));
 const invalid = (message: string): WriteResult => ({ ok: false, error: { code: 'invalid_request', message } });
 
-/** Gainsight's way: one bad record fails the call; the bad ones say why, the others "not written". */
+/** An all-or-nothing vendor: one bad record fails the call; the bad ones say why, the others "not written". */
 const allOrNothing: Vendor = (batch) => {
   const bad = batch.filter((r) => r.bad).length;
   if (bad === 0) return batch.map((r) => ({ ok: true, id: String(r.n) }));
@@ -40,7 +40,7 @@ const allOrNothing: Vendor = (batch) => {
   );
 };
 
-/** Salesforce's way (allOrNone false): each record judged alone. */
+/** A per-record vendor (partial success allowed): each record judged alone. */
 const perRecord: Vendor = (batch) =>
   batch.map((r) => (r.bad ? invalid(`record ${r.n} has a bad value`) : { ok: true, id: String(r.n) }));
 

@@ -61,11 +61,11 @@ const refusedTogether = (results: WriteResult[]) =>
  * Write records through the writer in batches of its size (core `writeInBatches`, which also splits a
  * batch every record of which failed with one same data error), one result per record in input order.
  *
- * On top of that, for vendors that refuse a whole call for one record but say which (Gainsight: the bad
- * record gets its field error, the others "not written"), a call whose records all failed with different
+ * On top of that, for vendors that refuse a whole call for one record but say which (the bad record gets
+ * its field error, the others "not written"), a call whose records all failed with different
  * answers is settled by sending parts again: the records sharing one answer first (one call rescues all
  * the collateral ones), else halves. A part that answers exactly as before carries its own answers
- * (per-record vendors such as Salesforce), so nothing is split further: a batch of records each refused
+ * (vendors that judge each record alone), so nothing is split further: a batch of records each refused
  * for itself costs two extra calls, not one per record.
  *
  * A call that fails as a whole is retried (5xx, timeouts, 429 with a short wait); when it keeps failing the

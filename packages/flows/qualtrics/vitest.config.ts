@@ -1,0 +1,10 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  // Workspace packages resolve to their TypeScript source (exports' `@synchub/source`): tests need no build.
+  ssr: { resolve: { conditions: ['@synchub/source'] } },
+  test: {
+    name: '@synchub/flow-qualtrics',
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
+  },
+});

@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Packing and installing: builds the hub and its packages (turbo, cached), packs @synchub/core and a plugin,
+// installs them with npm into a temp project and starts the compiled hub on it. Run with `pnpm test:pack`
+// (CI runs it after the browser tests): a cold build takes about a minute, too long for `pnpm test`.
+const report = process.env.SYNCHUB_TEST_REPORT;
+
+export default defineConfig({
+  test: {
+    name: 'pack',
+    root: fileURLToPath(new URL('.', import.meta.url)),
+    include: ['**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 300_000,
+    reporters: report ? ['default', 'json'] : ['default'],
+    outputFile: report ? { json: report } : undefined,
+  },
+});
