@@ -1,13 +1,7 @@
 import { defineConfig } from 'tsdown';
+import { packageBuild } from '../../tsdown.base.js';
 
-// ESM + .d.ts in dist/ (what the compiled hub and plugin authors import); tsc, vitest and dev-mode tsx use
-// the `@synchub/source` export condition instead. vitest stays external: only ./testing imports it.
-export default defineConfig({
-  entry: ['src/index.ts', 'src/testing/index.ts'],
-  platform: 'node',
-  fixedExtension: false,
-  dts: true,
-  // Comments stay in src/ and the .d.ts files; the JavaScript the hub loads at start is smaller without them.
-  outputOptions: { comments: false },
-  deps: { neverBundle: [/^vitest/] },
-});
+// vitest stays external: only ./testing imports it, and plugin authors bring their own.
+export default defineConfig(
+  packageBuild({ entry: ['src/index.ts', 'src/testing/index.ts'], deps: { neverBundle: [/^vitest/] } }),
+);

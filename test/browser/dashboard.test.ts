@@ -21,7 +21,7 @@ afterAll(async () => {
   await gainsight?.close();
 });
 
-// A fresh context per test: the token lives in sessionStorage, so tests cannot leak a login to each other.
+// A fresh context per test: the token lives in the context's localStorage, so tests cannot leak a login to each other.
 let context: BrowserContext;
 let page: Page;
 beforeEach(async () => {
@@ -47,11 +47,11 @@ describe('dashboard login', () => {
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/not accepted/);
-    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    expect(await page.evaluate('localStorage.getItem("synchub.adminToken")')).toBeNull();
     await shot('02-login-wrong-token');
 
     // A token the hub stops accepting (here: never valid) → any API 401 returns to the login with a message.
-    await page.evaluate("sessionStorage.setItem('synchub.adminToken', 'stale-token')");
+    await page.evaluate("localStorage.setItem('synchub.adminToken', 'stale-token')");
     await page.reload();
     await page.getByText('Your session was rejected by the hub').waitFor();
     expect(await page.getByLabel('Admin token').isVisible()).toBe(true);
@@ -115,7 +115,7 @@ describe('connections page', () => {
       calls.some((r) => Object.entries(r.headers).some(([h, v]) => h.toLowerCase() === 'accesskey' && v === accessKey)),
     ).toBe(true);
 
-    // The hub stored the result: it is still there after a reload (the token survives in sessionStorage).
+    // The hub stored the result: it is still there after a reload (the token survives in localStorage).
     const { connections } = (
       await harness.api<{
         connections: Array<{ name: string; lastCheck: { ok: boolean; summary?: string } | null }>;

@@ -221,6 +221,19 @@ describe('Gainsight pulls, from the dashboard', () => {
     const gsFields = page.getByRole('region', { name: 'Gainsight fields' });
     expect(await gsFields.textContent()).toContain(name);
     expect(await gsFields.textContent()).toContain('HealthScore__gc');
+    // Money with digit groups, dates as dates (Gainsight gives epoch ms), not raw numbers.
+    const field = (name: string) =>
+      gsFields
+        .locator('dt', { hasText: new RegExp(`^${name}$`) })
+        .locator('xpath=following-sibling::dd[1]')
+        .textContent();
+    const arr = Number(first['Arr']);
+    expect(await field('Arr')).toBe(arr.toLocaleString('en-US', { maximumFractionDigits: 2 }));
+    const renewal = new Date(Number(first['RenewalDate']));
+    expect(await field('RenewalDate')).toBe(
+      renewal.toLocaleDateString('en-US', { dateStyle: 'medium', timeZone: 'UTC' }),
+    );
+    expect(await gsFields.textContent()).not.toMatch(/\d{12}/);
     const activities = page.getByRole('region', { name: /Activities/ });
     expect(await activities.getByRole('row').count()).toBeGreaterThan(1);
     expect(await activities.textContent()).toMatch(/EMAIL|MEETING|TYPE_MANUAL/);

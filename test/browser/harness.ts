@@ -17,7 +17,7 @@ export const TOKEN = 'browser-test-admin-token-0123456789';
 export interface Harness {
   hub: RunningHub;
   browser: Browser;
-  /** A fresh context (the token lives in sessionStorage, so contexts never share a login) with one page. */
+  /** A fresh context (the token lives in its localStorage, so contexts never share a login) with one page. */
   newPage(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
   /** Goes to `at` (a hash route, or the landing page) and signs in with `token`. */
   signIn(page: Page, at?: string, token?: string): Promise<void>;

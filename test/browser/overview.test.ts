@@ -159,7 +159,9 @@ describe('overview page', () => {
     const links = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
     expect(links[0]).toBe('Overview');
 
-    for (const state of ['received', 'retrying', 'delivered', 'failed'] as const) {
+    // "Waiting" counts every event not delivered yet (never sent, or to be retried).
+    expect(await page.getByTestId('count-waiting').textContent()).toBe(String(counts.received + counts.retrying));
+    for (const state of ['retrying', 'delivered', 'failed'] as const) {
       expect(await page.getByTestId(`count-${state}`).textContent()).toBe(String(counts[state]));
     }
   });
@@ -226,9 +228,9 @@ describe('overview page', () => {
     const runs = page.getByRole('region', { name: 'Latest pipeline runs' });
     const row = runs.getByRole('row', { name: /Account size to Gainsight/ });
     expect(await row.textContent()).toMatch(/completed/);
-    // Read, written, failed: every account has an employee count, so each one became a usage row.
+    // Read, written, skipped, failed: every account has an employee count, so each one became a usage row.
     const n = String(ACCOUNTS.length);
-    expect(await row.locator('td.num').allTextContents()).toEqual([n, n, '0']);
+    expect(await row.locator('td.num').allTextContents()).toEqual([n, n, '0', '0']);
   });
 
   it('switches the range and keeps it in the address', async () => {

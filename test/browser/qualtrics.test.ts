@@ -112,6 +112,14 @@ describe('Qualtrics page', () => {
     await page.setViewportSize({ width: 400, height: 860 });
     await plan.scrollIntoViewIfNeeded();
     await screenshot(page, '42-qualtrics-test-plan-400');
+    // Every button of the trigger's head stays inside its card (Delete went past the edge at 400 px).
+    const card = page.locator('.trigger-card').first();
+    const cardBox = (await card.boundingBox())!;
+    for (const button of await card.locator('.trigger-head button').all()) {
+      const box = (await button.boundingBox())!;
+      expect(box.x + box.width, (await button.textContent()) ?? '').toBeLessThanOrEqual(cardBox.x + cardBox.width);
+    }
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(400);
     await page.setViewportSize({ width: 1360, height: 900 });
 
     // Cancel sends nothing either; the confirmation does.

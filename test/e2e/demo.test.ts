@@ -21,6 +21,7 @@ beforeAll(async () => {
     logger: createLogger({ level: 'error' }),
   });
   demo = await startDemo(hub);
+  expect(demo.created).toBe(true);
 });
 afterAll(async () => {
   await hub.close();
@@ -47,12 +48,17 @@ describe('demo mode', () => {
     expect(counts).toMatchObject({ delivered: 8, failed: 1, received: 0, retrying: 0 });
   });
 
-  it('is idempotent: a second start reuses the same named objects', async () => {
+  it('is idempotent: a second start reuses the same named objects, write key and sample events', async () => {
     const again = await startDemo(hub);
     const { connections } = (await api('GET', '/api/connections')) as { connections: unknown[] };
     const { sources } = (await api('GET', '/api/sources')) as { sources: unknown[] };
     expect(connections).toHaveLength(4);
     expect(sources).toHaveLength(1);
+    expect(again).toMatchObject({ created: false, writeKey: demo.writeKey });
+    // Sent again (an older CLI did at every start), the sample events are stored once.
+    await sendDemoEvents(hub.url, again.writeKey);
+    const { counts } = (await api('GET', '/api/events')) as { counts: Record<string, number> };
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(9);
     await again.close();
   });
 });

@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import {
   createGainsightSimulator,
@@ -14,6 +12,7 @@ import {
 } from '@synchub/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubSourceArgs } from '../hub-command.js';
+import { type HubProcess, type Json, startHubProcess, until } from '../hub-process.js';
 import { type AcmeVendor, startAcmeVendor } from './acme-vendor.js';
 
 /**
@@ -28,12 +27,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
 const FIXTURE = path.join(here, 'fixtures', 'acme-plugin');
 const PACKAGE = '@acme/synchub-connector-acme';
-// biome-ignore lint/suspicious/noExplicitAny: answers are checked by the assertions themselves
-type Json = Record<string, any>;
 type Row = Record<string, unknown>;
 
 let tmp: string;
-let hub: { child: ChildProcess; url: string; output: string[] };
+let hub: HubProcess;
 let acme: AcmeVendor;
 // Salesforce answers 15 rows a page; the sync writes each page in batches of the writer's batchSize (10).
 // (Seeded domains are unique up to 22 accounts; Acme matches companies on domain.)
@@ -55,69 +52,11 @@ async function installPlugin(root: string): Promise<string> {
   return pluginDir;
 }
 
-async function startHubProcess(dataDir: string, pluginDir: string): Promise<typeof hub> {
-  const child = spawn(process.execPath, hubSourceArgs('start'), {
-    cwd: dataDir,
-    env: {
-      ...process.env,
-      SYNCHUB_DATA_DIR: dataDir,
-      SYNCHUB_HOST: '127.0.0.1',
-      SYNCHUB_PORT: '0',
-      SYNCHUB_ADMIN_TOKEN: TOKEN,
-      SYNCHUB_PLUGIN_DIR: pluginDir,
-      SYNCHUB_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => output.push(line));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      output.push(line);
-      const m = /running at (http:\/\/\S+)/.exec(line);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the hub exited (${code}):\n${output.join('\n')}`)));
-    setTimeout(() => reject(new Error(`the hub did not start in 20 s:\n${output.join('\n')}`)), 20_000).unref();
-  });
-  const health = await fetch(`${url}/health`);
-  if (!health.ok) throw new Error(`/health answered ${health.status}`);
-  return { child, url, output };
-}
-
-const api = async (method: string, route: string, body?: unknown) => {
-  const res = await fetch(`${hub.url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json };
-};
 /** An API call that must succeed; a refusal fails the test with the hub's own answer. */
-const ok = async (method: string, route: string, body?: unknown) => {
-  const res = await api(method, route, body);
-  if (res.status >= 300) throw new Error(`${method} ${route} → ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-};
-async function until<T>(what: string, read: () => T | Promise<T>, done: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const ok = (method: string, route: string, body?: unknown) => hub.ok(method, route, body);
 /** Starts a run and waits for it to end; a failed run fails the test with its error. */
 async function run(pipelineId: string): Promise<Json> {
-  const { runId } = await ok('POST', `/api/pipelines/${pipelineId}/run`);
-  const done = await until(
-    `run ${runId}`,
-    async () => (await ok('GET', `/api/runs/${runId}`)).run as Json,
-    (r) => r.status !== 'running',
-    30_000,
-  );
+  const done = await hub.run(pipelineId);
   expect(done.error, JSON.stringify(done.error)).toBeNull();
   expect(done.status).toBe('completed');
   return done;
@@ -183,7 +122,11 @@ beforeAll(async () => {
       { domain: 'hooli.example', name: 'Hooli', employees: 75, plan: 'starter' },
     ],
   });
-  [sfServer, gsServer, hub] = await Promise.all([listen(sf.app), listen(gs.app), startHubProcess(dataDir, pluginDir)]);
+  [sfServer, gsServer, hub] = await Promise.all([
+    listen(sf.app),
+    listen(gs.app),
+    startHubProcess({ args: hubSourceArgs('start'), dataDir, pluginDir, token: TOKEN }),
+  ]);
   const connection = async (body: Json) =>
     ((await ok('POST', '/api/connections', body)).connection as Json).id as string;
   ids.acme = await connection({
@@ -207,13 +150,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  if (hub?.child.exitCode === null) {
-    const exited = new Promise((resolve) => hub.child.once('exit', resolve));
-    hub.child.kill('SIGTERM');
-    const timer = setTimeout(() => hub.child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await hub?.stop();
   await Promise.all([sfServer?.close(), gsServer?.close(), acme?.close()]);
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });

@@ -166,7 +166,7 @@ describe('delivery to Gainsight', () => {
     expect(rows.map((r) => JSON.parse(r.last_error_json ?? '{}').message)).toEqual([
       'email is required for identify',
       'company name is required for group',
-      'user email is required for group',
+      'user email is required for group: send it as context.traits.email on the group call, or identify this userId with traits.email first (a userId that is an email is used as is)',
       'event version mapping not provided for Unmapped Event',
       'page calls are not sent to Gainsight CS (it takes identify, group and track)',
     ]);
@@ -185,6 +185,61 @@ describe('delivery to Gainsight', () => {
     await t.hub.engine.drain();
     expect((await events())[3]?.state).toBe('delivered');
     expect(sim.state.events.map((e) => e.eventName)).toEqual(['sample_event']);
+  });
+
+  it("links a group's user by the email an earlier identify of that userId gave, or a userId that is an email", async () => {
+    const companyNamesOf = (email: string) => {
+      const gsid = person(email)?.Gsid;
+      return sim.state
+        .rows('company_person')
+        .filter((l) => l.Person_ID === gsid)
+        .map((l) => sim.state.rows('company').find((c) => c.Gsid === l.Company_ID)?.Name)
+        .sort();
+    };
+    // Standard Segment calls: the identify gives the email, the group names only the userId.
+    await ingest([{ type: 'identify', userId: 'user-7', traits: { email: 'cy@globex.com', firstName: 'Cy' } }]);
+    await t.hub.engine.drain();
+    await ingest([
+      { type: 'group', userId: 'user-7', groupId: 'g7', traits: { name: 'Globex' } },
+      // In one window with its identify too.
+      { type: 'identify', userId: 'user-8', traits: { email: 'di@initech.com' } },
+      { type: 'group', userId: 'user-8', groupId: 'g8', traits: { name: 'Initech' } },
+      { type: 'group', userId: 'ed@hooli.com', groupId: 'g9', traits: { name: 'Hooli' } },
+      { type: 'group', userId: 'nobody', groupId: 'g10', traits: { name: 'Nobody Inc' } },
+    ]);
+    await t.hub.engine.drain();
+    const rows = await events();
+    expect(rows.map((r) => r.state)).toEqual([
+      'delivered',
+      'delivered',
+      'delivered',
+      'delivered',
+      'delivered',
+      'failed',
+    ]);
+    expect(companyNamesOf('cy@globex.com')).toEqual(['Globex']);
+    expect(person('cy@globex.com')).toMatchObject({ FirstName: 'Cy' });
+    expect(companyNamesOf('di@initech.com')).toEqual(['Initech']);
+    expect(companyNamesOf('ed@hooli.com')).toEqual(['Hooli']);
+    const error = JSON.parse(rows.at(-1)?.last_error_json ?? '{}') as { message: string };
+    expect(error.message).toMatch(
+      /context\.traits\.email on the group call, or identify this userId with traits\.email/,
+    );
+    // Another source's identify does not lend its email.
+    const other = (await (await t.request('POST', '/api/sources', { name: 'other', destinationId })).json()) as {
+      writeKey: string;
+    };
+    const res = await t.hub.app.request('/v1/group', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from(`${other.writeKey}:`).toString('base64')}`,
+      },
+      body: JSON.stringify({ userId: 'user-7', groupId: 'g7', traits: { name: 'Globex' } }),
+    });
+    expect(res.status).toBe(200);
+    await t.hub.engine.drain();
+    expect((await events()).at(-1)?.state).toBe('failed');
   });
 
   it('gives up at once on an unregistered event (1001) and keeps the vendor body', async () => {

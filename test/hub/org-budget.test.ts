@@ -1,16 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  createGainsightSimulator,
-  createSalesforceSimulator,
-  listen,
-  type RunningServer,
-  salesforceId,
-} from '@synchub/sandbox';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestHub } from '@synchub/hub/testing';
-import { WORKSPACE_FLOWS_DIR } from './vendor-fixtures.js';
+import { createBridge, WORKSPACE_FLOWS_DIR } from './vendor-fixtures.js';
 
 /**
  * Salesforce's daily API budget is the org's, shared with its other integrations: the hub follows what
@@ -41,35 +33,16 @@ afterEach(async () => {
 /** A Salesforce org (and a Gainsight tenant whose companies point at its accounts), and a hub on a virtual clock. */
 async function orgHub(options: { dailyApiLimit?: number; accounts?: number; pageSize?: number } = {}) {
   const clock = { t: START };
-  const now = () => clock.t;
-  const accounts = options.accounts ?? 12;
-  const accountIds = Array.from({ length: accounts }, (_, i) => salesforceId('001', i + 1));
-  const salesforce = createSalesforceSimulator({
-    accounts,
-    now,
-    dailyApiLimit: options.dailyApiLimit ?? 15_000,
-    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
-  });
-  const gainsight = createGainsightSimulator({
-    companies: accounts,
-    people: 0,
-    activities: 0,
-    usageRows: 0,
-    surveyResponses: 0,
-    sfdcAccountIds: accountIds,
-    now,
-  });
-  const servers: RunningServer[] = [await listen(salesforce.app), await listen(gainsight.app)];
-  const [sfServer, gsServer] = servers as [RunningServer, RunningServer];
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'synchub-org-budget-'));
 
   /** Salesforce data calls as the hub sent them, on the virtual clock. */
   const sent: SentCall[] = [];
   /** Runs before a Salesforce data call leaves the hub: another integration may spend the org's budget then. */
   let beforeSalesforceCall: ((call: SentCall) => void) | undefined;
+  let salesforceOrigin: string | undefined;
   const hubFetch: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    if (url.origin === sfServer.url && url.pathname.startsWith('/services/data/')) {
+    if (url.origin === salesforceOrigin && url.pathname.startsWith('/services/data/')) {
       const call = { at: clock.t, method: init?.method ?? 'GET', path: url.pathname };
       sent.push(call);
       beforeSalesforceCall?.(call);
@@ -77,10 +50,15 @@ async function orgHub(options: { dailyApiLimit?: number; accounts?: number; page
     return fetch(input, init);
   };
   const sleeps: number[] = [];
-  const start = () =>
-    createTestHub({
+  const b = await createBridge({
+    accounts: options.accounts ?? 12,
+    now: () => clock.t,
+    salesforce: {
+      dailyApiLimit: options.dailyApiLimit ?? 15_000,
+      ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+    },
+    hub: {
       dataDir,
-      now,
       fetch: hubFetch,
       // The Salesforce accounts pull comes from the workspace's flow packages (packages/flows/gainsight-pulls).
       workspaceFlows: WORKSPACE_FLOWS_DIR,
@@ -88,49 +66,30 @@ async function orgHub(options: { dailyApiLimit?: number; accounts?: number; page
         sleeps.push(ms);
         clock.t += ms;
       },
-    });
-  let t = await start();
-  const open = { hub: t };
+    },
+  });
+  salesforceOrigin = b.urls.salesforce;
   cleanups.push(async () => {
-    await open.hub.hub.close();
-    await Promise.all(servers.map((s) => s.close()));
+    await b.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   const json = async (method: string, url: string, body?: unknown) => {
-    const res = await open.hub.request(method, url, body);
+    const res = await b.t.request(method, url, body);
     return { status: res.status, body: (await res.json()) as Body };
-  };
-  const connect = async (body: Record<string, unknown>) => {
-    const res = await json('POST', '/api/connections', body);
-    if (res.status !== 201) throw new Error(`connection not created: ${JSON.stringify(res.body)}`);
-    return res.body.connection.id as string;
-  };
-  const connections = {
-    salesforce: await connect({
-      connectorId: 'salesforce',
-      name: 'Salesforce',
-      settings: { loginUrl: sfServer.url, clientId: salesforce.credentials.clientId, sandbox: true },
-      secrets: { clientSecret: salesforce.credentials.clientSecret, refreshToken: salesforce.credentials.refreshToken },
-    }),
-    gainsight: await connect({
-      connectorId: 'gainsight',
-      name: 'Gainsight',
-      settings: { domain: gsServer.url, sandbox: true, tenantId: gainsight.credentials.tenantId },
-      secrets: { accessKey: gainsight.credentials.accessKey, sharedSecret: gainsight.credentials.sharedSecret },
-    }),
   };
 
   return {
     clock,
-    salesforce,
-    gainsight,
-    accountIds,
-    connections,
+    salesforce: b.salesforce,
+    gainsight: b.gainsight,
+    accountIds: b.accountIds,
+    connections: b.connections,
     sent,
     sleeps,
     json,
     get hub() {
-      return open.hub.hub;
+      return b.t.hub;
     },
     onSalesforceCall(hook: ((call: SentCall) => void) | undefined) {
       beforeSalesforceCall = hook;
@@ -141,7 +100,7 @@ async function orgHub(options: { dailyApiLimit?: number; accounts?: number; page
       return res.body.pipeline.id as string;
     },
     async run(pipelineId: string): Promise<Body> {
-      const { runId, done } = await open.hub.hub.runner.start(pipelineId, 'manual');
+      const { runId, done } = await b.t.hub.runner.start(pipelineId, 'manual');
       return { runId, ...((await done) as unknown as Body) };
     },
     /** The org's budget as `GET /api/limits` shows it. */
@@ -150,11 +109,7 @@ async function orgHub(options: { dailyApiLimit?: number; accounts?: number; page
       return (body.limits as Body[]).find((l) => l.connector === 'salesforce');
     },
     /** Stop the hub and start a new one on the same data directory (same clock). */
-    async restart() {
-      await open.hub.hub.close();
-      t = await start();
-      open.hub = t;
-    },
+    restart: () => b.restart(),
   };
 }
 

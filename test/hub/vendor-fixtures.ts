@@ -1,159 +1,30 @@
-import {
-  createGainsightSimulator,
-  createPendoSimulator,
-  createSalesforceSimulator,
-  type GainsightSimulatorOptions,
-  listen,
-  type PendoSimulatorOptions,
-  type RunningServer,
-  salesforceId,
-} from '@synchub/sandbox';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { HubOptions } from '@synchub/hub';
-import { createTestHub } from '@synchub/hub/testing';
+import {
+  type BridgeOptions,
+  createBridge as createVendors,
+} from '../../packages/flows/pendo-bridge/src/bridge-fixtures.js';
 
 /*
  * Salesforce, Pendo and Gainsight simulators and a hub connected to each, for the hub's tests that need
- * real vendors (the generic sync, connections in use, previews). The bridge legs themselves live in
- * packages/flows/pendo-bridge with their own copy of this set-up.
+ * real vendors (the generic sync, connections in use, previews, the org's budget). The set-up is the Pendo
+ * bridge's own (packages/flows/pendo-bridge/src/bridge-fixtures.ts, imported by path: that package cannot
+ * depend on this one, and it is not a dependency of it either), with the bridge's flows left out of the hub.
  */
+export {
+  type Bridge,
+  type CreateAnswer,
+  issuesOf,
+  NOW,
+  PENDO_ONLY,
+  RUN_DATE,
+  type RunAnswer,
+  USAGE_FIELDS,
+} from '../../packages/flows/pendo-bridge/src/bridge-fixtures.js';
 
 /** The workspace's flow packages (packages/flows), for tests that load the built-in flows as the hub does. */
 export const WORKSPACE_FLOWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../packages/flows');
 
-/** The hub's clock and the simulators' in these tests: a fixed noon, so "the run date" is known. */
-export const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
-export const RUN_DATE = '2026-11-23';
-
-/** Pendo-only accounts: one whose id is no Salesforce id at all, one that looks like one but is not in the org. */
-export const PENDO_ONLY = ['acct-trial-0001', salesforceId('001', 999)];
-
-/** Usage measures a customer adds to the Gainsight usage data object for the recipe. */
-export const USAGE_FIELDS = [
-  { fieldName: 'PendoVisitors__gc', dataType: 'NUMBER' as const, label: 'Pendo visitors' },
-  { fieldName: 'PendoMinutes__gc', dataType: 'NUMBER' as const, label: 'Pendo minutes' },
-  { fieldName: 'PendoLastVisit__gc', dataType: 'DATETIME' as const, label: 'Pendo last visit' },
-  { fieldName: 'PendoNote__gc', dataType: 'STRING' as const, label: 'Pendo note' },
-  {
-    fieldName: 'Tier__gc',
-    dataType: 'PICKLIST' as const,
-    label: 'Tier',
-    picklist: ['Enterprise', 'Mid-Market', 'SMB'],
-  },
-];
-
-type TestHub = Awaited<ReturnType<typeof createTestHub>>;
-
-export interface Bridge {
-  t: TestHub;
-  salesforce: ReturnType<typeof createSalesforceSimulator>;
-  pendo: ReturnType<typeof createPendoSimulator>;
-  gainsight: ReturnType<typeof createGainsightSimulator>;
-  /** Salesforce Account ids, in seed order (Pendo accounts and Gainsight companies use them too). */
-  accountIds: string[];
-  connections: { salesforce: string; pendo: string; gainsight: string };
-  /** POST /api/pipelines; answers status and body. */
-  create(body: Record<string, unknown>): Promise<{ status: number; body: CreateAnswer }>;
-  /** Start a run and wait for it to finish. */
-  run(pipelineId: string): Promise<RunAnswer>;
-  close(): Promise<void>;
-}
-
-export interface CreateAnswer {
-  pipeline: { id: string; schedule: string; settings: Record<string, unknown> };
-  error?: { code: string; message: string; issues: Array<{ path: string; message: string }> };
-}
-
-export interface RunAnswer {
-  status: string;
-  counts: { read: number; written: number; skipped: number; failed: number; reasons: Record<string, number> };
-  details: Record<string, unknown> | null;
-  error: { code: string; message: string } | null;
-  cursorAfter: string | null;
-}
-
-/**
- * Three simulators that line up as a real tenant would: Pendo account ids are Salesforce Account ids
- * (plus two Pendo-only accounts), and every Gainsight company's SfdcAccountId is one of them. The hub
- * has a connection to each, over real HTTP.
- */
-export async function createBridge(
-  options: {
-    accounts?: number;
-    pendo?: PendoSimulatorOptions;
-    gainsight?: GainsightSimulatorOptions;
-    /** More hub options (e.g. `workspaceFlows` for tests that use a flow package's kinds). */
-    hub?: Partial<HubOptions>;
-  } = {},
-): Promise<Bridge> {
-  const count = options.accounts ?? 12;
-  const accountIds = Array.from({ length: count }, (_, i) => salesforceId('001', i + 1));
-  const now = () => NOW;
-  const salesforce = createSalesforceSimulator({ accounts: count, now });
-  const pendo = createPendoSimulator({ accountIds: [...accountIds, ...PENDO_ONLY], now, ...options.pendo });
-  const gainsight = createGainsightSimulator({
-    companies: count,
-    people: 0,
-    activities: 0,
-    usageRows: 0,
-    surveyResponses: 0,
-    sfdcAccountIds: accountIds,
-    extraFields: { product_usage__gc: USAGE_FIELDS },
-    registeredEvents: [{ eventName: 'System Asset Event', eventVersion: 'v01' }],
-    now,
-    ...options.gainsight,
-  });
-  const servers: RunningServer[] = [await listen(salesforce.app), await listen(pendo.app), await listen(gainsight.app)];
-  const [sfServer, pendoServer, gsServer] = servers as [RunningServer, RunningServer, RunningServer];
-  const t = await createTestHub({ now, ...options.hub });
-  const connect = async (body: Record<string, unknown>) => {
-    const res = await t.request('POST', '/api/connections', body);
-    const json = (await res.json()) as { connection: { id: string } };
-    if (res.status !== 201) throw new Error(`connection not created: ${JSON.stringify(json)}`);
-    return json.connection.id;
-  };
-  const connections = {
-    salesforce: await connect({
-      connectorId: 'salesforce',
-      name: 'Salesforce',
-      settings: { loginUrl: sfServer.url, clientId: salesforce.credentials.clientId, sandbox: true },
-      secrets: { clientSecret: salesforce.credentials.clientSecret, refreshToken: salesforce.credentials.refreshToken },
-    }),
-    pendo: await connect({
-      connectorId: 'pendo',
-      name: 'Pendo',
-      settings: { baseUrl: pendoServer.url, sandbox: true },
-      secrets: { integrationKey: pendo.credentials.integrationKey },
-    }),
-    gainsight: await connect({
-      connectorId: 'gainsight',
-      name: 'Gainsight',
-      settings: { domain: gsServer.url, sandbox: true, tenantId: gainsight.credentials.tenantId },
-      secrets: { accessKey: gainsight.credentials.accessKey, sharedSecret: gainsight.credentials.sharedSecret },
-    }),
-  };
-  return {
-    t,
-    salesforce,
-    pendo,
-    gainsight,
-    accountIds,
-    connections,
-    async create(body) {
-      const res = await t.request('POST', '/api/pipelines', body);
-      return { status: res.status, body: (await res.json()) as CreateAnswer };
-    },
-    async run(pipelineId) {
-      const { done } = await t.hub.runner.start(pipelineId, 'manual');
-      return (await done) as unknown as RunAnswer;
-    },
-    async close() {
-      await t.close();
-      await Promise.all(servers.map((s) => s.close()));
-    },
-  };
-}
-
-/** The issues of a refused save, as `path: message` lines. */
-export const issuesOf = (answer: CreateAnswer) => (answer.error?.issues ?? []).map((i) => `${i.path}: ${i.message}`);
+/** The vendors and a hub with its own kinds only, or the flows that `hub` options load (e.g. `workspaceFlows`). */
+export const createBridge = (options: Omit<BridgeOptions, 'loadBridge'> = {}) =>
+  createVendors({ ...options, loadBridge: false });

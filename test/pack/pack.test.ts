@@ -1,18 +1,20 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HubProcess, type Json, startHubProcess } from '../hub-process.js';
 
 /**
- * The packages as a user gets them: `pnpm pack` of @synchub/core and `npm pack` of a small plain-JavaScript
- * connector with one pipeline kind (fixtures/tally-plugin, peer dependencies @synchub/core and zod), both
- * installed with npm into a temporary plain Node project. Node imports them there with no TypeScript loader,
- * and the compiled hub (`bin/synchub.js start`, a real process) started with that project as
+ * The packages as a user gets them: `pnpm pack` of every workspace package but the apps (each tarball holds
+ * built JavaScript and declarations, no sources, no workspace:/catalog: specifiers), and `npm pack` of a
+ * small plain-JavaScript connector with one pipeline kind (fixtures/tally-plugin, peer dependencies
+ * @synchub/core and zod). Installed with npm into temporary plain Node projects, they import there with no
+ * TypeScript loader: @synchub/core with the tally plugin, and @synchub/connector-gainsight with its peers.
+ * The compiled hub (`bin/synchub.js start`, a real process) started with the tally project as
  * SYNCHUB_PLUGIN_DIR lists the package and the kind, validates with its schemas, and runs it, the plugin
  * importing the hub's own @synchub/core and zod rather than the copies npm put beside it.
  */
@@ -21,8 +23,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
 const FIXTURE = path.join(here, 'fixtures', 'tally-plugin');
 const PACKAGE = 'synchub-connector-tally';
-// biome-ignore lint/suspicious/noExplicitAny: answers are checked by the assertions themselves
-type Json = Record<string, any>;
 
 /** The environment of every child: no loader or condition of the test runner's, no npm settings of pnpm's. */
 const cleanEnv = (): NodeJS.ProcessEnv =>
@@ -40,9 +40,13 @@ function exec(command: string, args: string[], cwd: string): Promise<string> {
 
 let tmp: string;
 let project: string;
+/** A plain project with the packed @synchub/connector-gainsight and its peers. */
+let consumer: string;
+/** Every packed workspace package: name → tarball. */
+const packed = new Map<string, string>();
 /** The pipeline of the plugin's kind that the runs below ran. */
 let countPipeline: string;
-let hub: { child: ChildProcess; url: string; output: string[] } | undefined;
+let hub: HubProcess | undefined;
 const timings: Record<string, number> = {};
 
 async function timed<T>(label: string, step: () => Promise<T>): Promise<T> {
@@ -61,115 +65,121 @@ async function tarball(dir: string): Promise<string> {
   return path.join(dir, files[0]!);
 }
 
-async function startCompiledHub(dataDir: string, pluginDir: string): Promise<NonNullable<typeof hub>> {
-  const child = spawn(process.execPath, [path.join(repo, 'apps/hub/bin/synchub.js'), 'start'], {
-    cwd: dataDir,
-    env: {
-      ...cleanEnv(),
-      SYNCHUB_DATA_DIR: dataDir,
-      SYNCHUB_HOST: '127.0.0.1',
-      SYNCHUB_PORT: '0',
-      SYNCHUB_ADMIN_TOKEN: TOKEN,
-      SYNCHUB_PLUGIN_DIR: pluginDir,
-      SYNCHUB_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => output.push(line));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      output.push(line);
-      const m = /running at (http:\/\/\S+)/.exec(line);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the hub exited (${code}):\n${output.join('\n')}`)));
-    setTimeout(() => reject(new Error(`the hub did not start in 20 s:\n${output.join('\n')}`)), 20_000).unref();
-  });
-  return { child, url, output };
+/** The folders of the workspace's packages (pnpm-workspace.yaml's globs), apps and the test package left out. */
+async function packageDirs(): Promise<string[]> {
+  const yaml = await readFile(path.join(repo, 'pnpm-workspace.yaml'), 'utf8');
+  const globs = [...yaml.matchAll(/^ {2}- (\S+)$/gm)].map((m) => m[1]!).filter((g) => g.startsWith('packages/'));
+  const dirs = await Promise.all(
+    globs.map(async (glob) => {
+      if (!glob.endsWith('/*')) return [glob];
+      const parent = glob.slice(0, -2);
+      const entries = await readdir(path.join(repo, parent), { withFileTypes: true });
+      return entries.filter((e) => e.isDirectory()).map((e) => `${parent}/${e.name}`);
+    }),
+  );
+  const withManifest = await Promise.all(
+    dirs
+      .flat()
+      .map(async (dir) => ((await readFile(path.join(repo, dir, 'package.json')).catch(() => null)) ? dir : null)),
+  );
+  return withManifest.filter((dir) => dir !== null).sort();
 }
 
-const api = async (method: string, route: string, body?: unknown) => {
-  const res = await fetch(`${hub!.url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json };
-};
-const ok = async (method: string, route: string, body?: unknown) => {
-  const res = await api(method, route, body);
-  if (res.status >= 300) throw new Error(`${method} ${route} → ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-};
-
-/** Starts a run and waits for it to end. */
-async function run(pipelineId: string): Promise<Json> {
-  const { runId } = await ok('POST', `/api/pipelines/${pipelineId}/run`);
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const { run } = await ok('GET', `/api/runs/${runId}`);
-    if (run.status !== 'running') return run;
-    if (Date.now() > deadline) throw new Error(`run ${runId} still running: ${JSON.stringify(run)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** A packed tarball's files (without the `package/` prefix) and its package.json. */
+async function tarballContents(file: string): Promise<{ files: string[]; manifest: Json }> {
+  const listing = await exec('tar', ['-tzf', file], tmp);
+  const files = listing
+    .split('\n')
+    .filter(Boolean)
+    .map((f) => f.replace(/^package\//, ''));
+  const manifest = JSON.parse(await exec('tar', ['-xzOf', file, 'package/package.json'], tmp)) as Json;
+  return { files, manifest };
 }
+
+const ok = (method: string, route: string, body?: unknown) => hub!.ok(method, route, body);
+const api = (method: string, route: string, body?: unknown) => hub!.api(method, route, body);
+const run = (pipelineId: string) => hub!.run(pipelineId, 20_000);
+
+/** A plain Node project (what `npm init -y` writes, as an ES module package). */
+async function plainProject(name: string): Promise<string> {
+  const dir = path.join(tmp, name);
+  await mkdir(dir);
+  await writeFile(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: `synchub-${name}`, version: '1.0.0', private: true, type: 'module' }, null, 2),
+  );
+  return dir;
+}
+
+const npmInstall = (dir: string, specs: string[]) =>
+  exec('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...specs], dir);
 
 beforeAll(async () => {
-  // The compiled hub and every package it imports (turbo: cached when nothing changed).
+  // The compiled hub and every package (turbo: cached when nothing changed); the apps but the hub are not packed.
   await timed('build', () =>
     exec(
       'npx',
-      ['--yes', 'pnpm@10', 'exec', 'turbo', 'run', 'build', '--filter=@synchub/hub...', '--output-logs=errors-only'],
+      [
+        '--yes',
+        'pnpm@10',
+        'exec',
+        'turbo',
+        'run',
+        'build',
+        '--filter=@synchub/hub...',
+        '--filter=./packages/**',
+        '--output-logs=errors-only',
+      ],
       repo,
     ),
   );
   tmp = await mkdtemp(path.join(os.tmpdir(), 'synchub-pack-'));
-  const tarballs = { core: path.join(tmp, 'core'), plugin: path.join(tmp, 'plugin') };
+  const tarballs = { packages: path.join(tmp, 'packages'), plugin: path.join(tmp, 'plugin') };
   await Promise.all(Object.values(tarballs).map((dir) => mkdir(dir)));
+  // One `pnpm pack` per package, run by pnpm itself over the packages/ folders (one process, not eleven).
   await timed('pack', () =>
     Promise.all([
-      exec('npx', ['--yes', 'pnpm@10', 'pack', '--pack-destination', tarballs.core], path.join(repo, 'packages/core')),
+      exec(
+        'npx',
+        ['--yes', 'pnpm@10', '--recursive', '--filter=./packages/**', 'pack', '--pack-destination', tarballs.packages],
+        repo,
+      ),
       exec('npm', ['pack', '--pack-destination', tarballs.plugin], FIXTURE),
     ]),
   );
-  // A plain Node project (what `npm init -y` writes, as an ES module package), the plugin folder.
-  project = path.join(tmp, 'plugins');
-  await mkdir(project);
-  await writeFile(
-    path.join(project, 'package.json'),
-    JSON.stringify({ name: 'synchub-plugins', version: '1.0.0', private: true, type: 'module' }, null, 2),
-  );
-  await timed('npm install', async () =>
-    exec(
-      'npm',
-      [
-        'install',
-        '--no-audit',
-        '--no-fund',
-        '--prefer-offline',
-        await tarball(tarballs.core),
-        await tarball(tarballs.plugin),
-        'zod',
-      ],
-      project,
-    ),
+  for (const file of await readdir(tarballs.packages)) {
+    const { manifest } = await tarballContents(path.join(tarballs.packages, file));
+    packed.set(manifest.name, path.join(tarballs.packages, file));
+  }
+  const tarballOf = (name: string) => {
+    const file = packed.get(name);
+    if (!file) throw new Error(`${name} was not packed (packed: ${[...packed.keys()].join(', ')})`);
+    return file;
+  };
+  project = await plainProject('plugins');
+  consumer = await plainProject('consumer');
+  const plugin = await tarball(tarballs.plugin);
+  await timed('npm install', () =>
+    Promise.all([
+      npmInstall(project, [tarballOf('@synchub/core'), plugin, 'zod']),
+      npmInstall(consumer, [tarballOf('@synchub/connector-gainsight'), tarballOf('@synchub/core'), 'zod']),
+    ]),
   );
   const dataDir = path.join(tmp, 'data');
   await mkdir(dataDir);
-  hub = await timed('hub start', () => startCompiledHub(dataDir, project));
+  hub = await timed('hub start', () =>
+    startHubProcess({
+      args: [path.join(repo, 'apps/hub/bin/synchub.js'), 'start'],
+      env: cleanEnv(),
+      dataDir,
+      pluginDir: project,
+      token: TOKEN,
+    }),
+  );
 }, 300_000);
 
 afterAll(async () => {
-  if (hub?.child.exitCode === null) {
-    const { child } = hub;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await hub?.stop();
   if (tmp) await rm(tmp, { recursive: true, force: true });
   console.log(`pack test steps (ms): ${JSON.stringify(timings)}`);
 });
@@ -336,5 +346,75 @@ export const wrong: number = kind.title;
     });
     expect(refused.status).toBe(400);
     expect(JSON.stringify(refused.body)).toContain('records');
+  });
+});
+
+describe('every workspace package but the apps, packed with pnpm', () => {
+  it('packs each package of pnpm-workspace.yaml under packages/', async () => {
+    const names = await Promise.all(
+      (await packageDirs()).map(
+        async (dir) =>
+          (JSON.parse(await readFile(path.join(repo, dir, 'package.json'), 'utf8')) as Json).name as string,
+      ),
+    );
+    expect([...packed.keys()].sort()).toEqual(names.sort());
+    expect(names).toEqual(
+      expect.arrayContaining(['@synchub/core', '@synchub/registry', '@synchub/connector-gainsight']),
+    );
+  });
+
+  it('holds built JavaScript and declarations, no sources or tests, and publishable specifiers only', async () => {
+    const problems: string[] = [];
+    for (const [name, file] of packed) {
+      const { files, manifest } = await tarballContents(file);
+      const problem = (what: string) => problems.push(`${name}: ${what}`);
+      for (const needed of ['dist/index.js', 'dist/index.d.ts']) if (!files.includes(needed)) problem(`no ${needed}`);
+      for (const f of files) {
+        if (!/^(package\.json|README\.md|LICENSE(\.\w+)?|dist\/.+)$/.test(f)) problem(`packs ${f}`);
+        if (/(^|\/)(src|test|tests|__tests__)\/|\.(test|spec)\.[cm]?[jt]s$/.test(f)) problem(`packs ${f}`);
+      }
+      const text = JSON.stringify(manifest);
+      for (const bad of ['workspace:', 'catalog:']) if (text.includes(bad)) problem(`has ${bad}`);
+      // src/ is not packed, so no export may lead there (scripts, e.g. a bench, may still use the condition).
+      if (JSON.stringify(manifest.exports).includes('@synchub/source')) problem('exports @synchub/source');
+      // Every file that `exports` and the `synchub` key name is in the tarball.
+      const targets = [manifest.exports, manifest.synchub].flatMap(function leaves(v: unknown): string[] {
+        return typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(leaves) : [];
+      });
+      for (const target of targets) if (!files.includes(path.posix.normalize(target))) problem(`no ${target}`);
+      // Plugins share the hub's @synchub/core and zod: peers, not dependencies of their own.
+      if (manifest.synchub) {
+        for (const peer of ['@synchub/core', 'zod']) {
+          if (!manifest.peerDependencies?.[peer]) problem(`${peer} is not a peer dependency`);
+          if (manifest.dependencies?.[peer]) problem(`${peer} is a dependency`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('installs @synchub/connector-gainsight with its peers from npm and imports it in plain Node', async () => {
+    const script = `
+const connector = (await import('@synchub/connector-gainsight')).default;
+const types = await import('@synchub/connector-gainsight/types');
+const core = await import('@synchub/core');
+console.log(JSON.stringify({
+  id: connector.id,
+  contract: connector.contractVersion === core.CONTRACT_VERSION,
+  streams: Object.keys(connector.streams).length > 0,
+  field: types.gainsightFieldName.safeParse('Name').success,
+  entry: import.meta.resolve('@synchub/connector-gainsight'),
+  core: import.meta.resolve('@synchub/core'),
+}));`;
+    const out = JSON.parse(await exec(process.execPath, ['--input-type=module', '-e', script], consumer)) as Json;
+    const modules = pathToFileURL(path.join(realpathSync(consumer), 'node_modules')).href;
+    expect(out).toEqual({
+      id: 'gainsight',
+      contract: true,
+      streams: true,
+      field: true,
+      entry: `${modules}/@synchub/connector-gainsight/dist/index.js`,
+      core: `${modules}/@synchub/core/dist/index.js`,
+    });
   });
 });

@@ -1,4 +1,5 @@
 import type {
+  BacklogEntry,
   Connection,
   ConnectionInput,
   Connector,
@@ -12,12 +13,12 @@ import type {
   Issue,
   LimitRow,
   PluginError,
+  PublicUrl,
+  Refusal,
   ReplaySelector,
   Source,
   ValidateAnswer,
 } from './types.js';
-
-const TOKEN_KEY = 'synchub.adminToken';
 
 /** Any non-2xx answer from the hub, carrying its `{ error: { code, message, … } }` body. */
 export class ApiError extends Error {
@@ -34,16 +35,23 @@ export class ApiError extends Error {
   }
 }
 
+// The token lives in localStorage, so a new tab (or a restarted browser) stays signed in until "Sign out",
+// which clears it in every tab. The trade-off: it stays on disk in the browser profile, and any script
+// running on the dashboard's origin could read it (as it could from sessionStorage while the tab is open).
+// The dashboard loads no third-party script, the hub serves it with a strict Content-Security-Policy, and
+// `synchub token` revokes a token that leaked. Sign out on a shared computer.
+export const TOKEN_KEY = 'synchub.adminToken';
+
 export function loadToken(): string | null {
-  return sessionStorage.getItem(TOKEN_KEY);
+  return localStorage.getItem(TOKEN_KEY);
 }
 
 export function saveToken(token: string): void {
-  sessionStorage.setItem(TOKEN_KEY, token);
+  localStorage.setItem(TOKEN_KEY, token);
 }
 
 export function clearToken(): void {
-  sessionStorage.removeItem(TOKEN_KEY);
+  localStorage.removeItem(TOKEN_KEY);
 }
 
 // The app registers one handler so any 401, from any page, sends the user back to the login screen.
@@ -141,6 +149,10 @@ export const api = {
     request<ValidateAnswer>('POST', `/api/connections/${encodeURIComponent(id)}/validate`),
 
   sources: () => request<{ sources: Source[] }>('GET', '/api/sources').then((r) => r.sources),
+  /** Requests ingest refused, per source and reason, newest first. */
+  refusals: () => request<{ refusals: Refusal[] }>('GET', '/api/sources/refusals').then((r) => r.refusals),
+  /** Where others reach the hub: the base of every ingest and webhook URL shown. */
+  settings: () => request<{ publicUrl: PublicUrl }>('GET', '/api/settings'),
   /** The answer's `writeKey` is the only time the hub ever reveals it. */
   createSource: (input: { name: string; destinationId: string | null }) =>
     request<{ source: Source; writeKey: string }>('POST', '/api/sources', input),
@@ -170,4 +182,6 @@ export const api = {
   replay: (selector: ReplaySelector) =>
     request<{ replayed: number }>('POST', '/api/events/replay', selector).then((r) => r.replayed),
   limits: () => request<{ limits: LimitRow[] }>('GET', '/api/limits').then((r) => r.limits),
+  /** What waits for delivery per destination, with the budget's estimate. */
+  backlog: () => request<{ backlog: BacklogEntry[]; at: number }>('GET', '/api/backlog'),
 };

@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, clearToken, loadToken, setUnauthorizedHandler } from './api.js';
+import { api, clearToken, loadToken, setUnauthorizedHandler, TOKEN_KEY } from './api.js';
 import { lazyPage } from './components/lazy.js';
+import { useZone, ZoneSwitch } from './components/time.js';
 import { ConnectionFormPage } from './pages/connection-form.js';
 import { ConnectionsPage } from './pages/connections.js';
 import { DestinationsPage } from './pages/destinations.js';
@@ -106,6 +107,8 @@ export function App() {
   const [token, setToken] = useState(loadToken);
   const [loginMessage, setLoginMessage] = useState<string | undefined>();
   const [version, setVersion] = useState<string | undefined>();
+  // Every page formats its times in the chosen zone: switching it re-renders them all.
+  useZone();
   const path = useHashPath();
   // Page ids → titles declared by installed plugins; undefined until known (vendor links wait for it).
   const [pages, setPages] = useState<Map<string, string> | undefined>();
@@ -117,6 +120,18 @@ export function App() {
       setLoginMessage('Your session was rejected by the hub. Sign in again with the admin token.');
     });
     return () => setUnauthorizedHandler(undefined);
+  }, []);
+
+  // Signing in or out in another tab applies here too (the token is shared through localStorage).
+  useEffect(() => {
+    const onStorage = (e: StorageEvent) => {
+      if (e.key !== TOKEN_KEY && e.key !== null) return;
+      const next = loadToken();
+      setToken(next);
+      if (!next) setLoginMessage('You are signed out.');
+    };
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
   }, []);
 
   useEffect(() => {
@@ -199,6 +214,7 @@ export function App() {
           </ul>
         </nav>
         <div class="topbar-end">
+          <ZoneSwitch />
           {version && <span class="version">v{version}</span>}
           <button type="button" class="button ghost" onClick={signOut}>
             Sign out

@@ -1,4 +1,5 @@
-import type { EventCounts } from './types.js';
+import { formatClock, formatWeekday, isMidnight, zoneOffset } from './format.js';
+import type { BacklogEntry, EventCounts } from './types.js';
 
 // The overview page's data: the hub's sparse per-bucket rows shaped into dense series the charts draw.
 
@@ -23,6 +24,8 @@ export interface OverviewAnswer {
   events: { received: BucketCount[]; delivered: BucketCount[]; failed: BucketCount[] };
   calls: CallCount[];
   counts: EventCounts;
+  /** What waits for delivery now, per destination (hubs before it sent none). */
+  backlog?: BacklogEntry[];
 }
 
 /** A dense series on the chart's bucket grid; `error` series are drawn as failures. */
@@ -151,17 +154,15 @@ export function timeTicks(start: number, end: number, maxTicks: number, offsetMs
   return ticks;
 }
 
-/** The local clock's offset from UTC at `at`, in ms (for `timeTicks`). */
-export const localOffset = (at: number) => -new Date(at).getTimezoneOffset() * MINUTE;
+/** The shown zone's offset from UTC at `at`, in ms (for `timeTicks`): the browser's, or 0 for UTC. */
+export const localOffset = (at: number) => zoneOffset(at);
 
-/** "14:30" within a day, "Mon 14:00" within a week, a date beyond. */
+/** "14:30" within a day, "Mon 14:00" within a week, a date beyond; in the shown zone. */
 export function formatTick(t: number, spanMs: number): string {
-  const date = new Date(t);
-  const time = date.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
+  const time = formatClock(t);
   if (spanMs <= DAY) return time;
-  if (date.getHours() === 0 && date.getMinutes() === 0)
-    return date.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric' });
-  return `${date.toLocaleDateString(undefined, { weekday: 'short' })} ${time}`;
+  if (isMidnight(t)) return formatWeekday(t);
+  return `${formatWeekday(t, false)} ${time}`;
 }
 
 /** "5-minute buckets", "6-hour buckets". */

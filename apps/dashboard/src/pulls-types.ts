@@ -22,6 +22,8 @@ export interface RunError {
 
 export interface Run {
   id: number;
+  /** The run's number within its pipeline (1 for its first run); absent from older hubs. */
+  number?: number;
   pipelineId: string;
   status: RunStatus;
   trigger: string;

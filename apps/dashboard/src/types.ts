@@ -215,12 +215,28 @@ export interface EventRow {
   label: string;
 }
 
-export interface EventDetail extends EventRow {
-  payload: unknown;
+/** One delivery attempt of an event (the hub keeps the newest 50 of each). */
+export interface DeliveryAttempt {
+  attempt: number;
+  at: number;
+  outcome: 'delivered' | 'retry' | 'failed';
+  destinationId: string | null;
+  error: StoredError | null;
 }
 
+export interface EventDetail extends EventRow {
+  payload: unknown;
+  /** Newest first; absent from older hubs. */
+  deliveryAttempts?: DeliveryAttempt[];
+}
+
+/** A state filter: one state, or `waiting` (not delivered yet: received or retrying). */
+export type EventStateFilter = EventState | 'waiting';
+
 export interface EventQuery {
-  state?: EventState | undefined;
+  state?: EventStateFilter | undefined;
+  /** A messageId, userId, anonymousId, groupId, email or event name. */
+  search?: string | undefined;
   type?: string | undefined;
   errorCode?: string | undefined;
   sourceId?: string | undefined;
@@ -230,7 +246,7 @@ export interface EventQuery {
 
 export type ReplaySelector =
   | { ids: number[] }
-  | { filter: { type?: string; errorCode?: string; sourceId?: string } }
+  | { filter: { type?: string; errorCode?: string; sourceId?: string; search?: string } }
   | { all: true };
 
 export interface WindowUsage {
@@ -270,4 +286,53 @@ export interface LimitRow {
   usage: WindowUsage[];
   /** What the vendor last reported of this budget; null when it reports none (or not yet). */
   reported?: ReportedUsage | null;
+}
+
+/** `GET /api/backlog` (and `backlog` in `GET /api/overview`): what waits for delivery, per destination. */
+export interface BacklogEntry {
+  /** Null: events from sources that send them nowhere. */
+  destinationId: string | null;
+  destinationName: string | null;
+  enabled: boolean;
+  /** Not delivered yet: never tried plus waiting to be retried. */
+  waiting: number;
+  retrying: number;
+  oldestReceivedAt: number | null;
+  /** The connection's call budget that paces delivery (its shortest window); null when none is known. */
+  budget: {
+    label: string;
+    connector: string;
+    bucket: string;
+    limit: number;
+    windowMs: number;
+    windowLabel: string | null;
+    perMinute: number;
+  } | null;
+  /** Events per vendor call: measured, or 1 while nothing was measured. */
+  perCall: { events: number; measured: boolean; calls: number };
+  estimate: {
+    calls: number;
+    ms: number;
+    limitedBy: { windowLabel: string | null; windowMs: number; remaining: number; resetsAt: number } | null;
+  } | null;
+}
+
+/** `GET /api/settings`: where others reach the hub (SYNCHUB_PUBLIC_URL, else the address it listens on). */
+export interface PublicUrl {
+  url: string;
+  /** Whether SYNCHUB_PUBLIC_URL sets it. */
+  configured: boolean;
+  /** A loopback address: only this machine reaches it. */
+  loopback: boolean;
+}
+
+/** `GET /api/sources/refusals`: requests ingest refused, per source (null: no source) and reason. */
+export interface Refusal {
+  sourceId: string | null;
+  code: string;
+  status: number;
+  reason: string;
+  count: number;
+  firstAt: number;
+  lastAt: number;
 }

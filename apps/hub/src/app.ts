@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { serveStatic } from '@hono/node-server/serve-static';
 import type { ConnectorContext, ConnectorDefinition } from '@synchub/core';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
 import { type Alerts, alertRoutes } from './alerts/index.js';
 import type { Audit } from './audit.js';
+import type { BacklogEntry } from './backlog.js';
 import type { AdminAuth } from './auth.js';
 import type { ConnectionStore } from './connections.js';
 import { HubError, handleError } from './errors.js';
@@ -21,6 +21,7 @@ import { type ChangeFeed, eventRoutes } from './routes/events.js';
 import { sourceRoutes } from './routes/sources.js';
 import type { Destinations } from './destinations.js';
 import type { Outbox } from './ingest/outbox.js';
+import type { Refusals } from './ingest/refusals.js';
 import { ingestRoutes } from './ingest/routes.js';
 import type { Sources } from './sources.js';
 import type { Db } from './db/index.js';
@@ -65,6 +66,10 @@ export interface AppDeps {
   feed: ChangeFeed & { publish(change: unknown): void };
   /** Budget use per vendor account and bucket, for the dashboard. */
   limits(): Promise<unknown>;
+  /** What waits for delivery per destination, with the budget's estimate (Overview and Events). */
+  backlog(): Promise<BacklogEntry[]>;
+  /** Requests ingest refused, per source and reason. */
+  refusals?: Refusals | undefined;
   pipelines: PipelineStore;
   runner: Runner;
   /** Dry runs of pipelines (`POST /api/pipelines/preview`, `POST /api/pipelines/:id/preview`). */
@@ -123,6 +128,7 @@ export function createApp(deps: AppDeps): Hono {
     ingestRoutes({
       sources: deps.sources,
       outbox: deps.outbox,
+      refusals: deps.refusals,
       onAccepted: (count) => deps.feed.publish({ kind: 'accepted', count }),
     }),
   );
@@ -177,9 +183,10 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
   api.get('/session', (c) => c.json({ ok: true }));
+  api.get('/settings', (c) => c.json({ publicUrl: publicUrlView(deps.pluginRuntime.publicUrl()) }));
   api.route('/connectors', connectorRoutes(deps.catalog));
   api.route('/connections', connectionRoutes(deps));
-  api.route('/sources', sourceRoutes(deps));
+  api.route('/sources', sourceRoutes({ ...deps, refusals: deps.refusals }));
   api.route('/destinations', destinationRoutes(deps));
   api.route('/events', eventRoutes(deps));
   api.route('/pipelines', pipelineRoutes({ ...deps, db: deps.db, describeKind: (kind) => describeKind(kind) }));
@@ -188,6 +195,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/overview', overviewRoutes(deps));
   api.route('/alerts', alertRoutes(deps));
   api.get('/limits', async (c) => c.json({ limits: await deps.limits() }));
+  api.get('/backlog', async (c) => c.json({ backlog: await deps.backlog(), at: deps.now() }));
   api.get('/audit', async (c) => c.json({ entries: await deps.audit.list() }));
   api.route('/plugins', pluginRoutes(deps));
   // Flow plugins' services, after every route of the hub's own (a mount never shadows one of them).
@@ -200,7 +208,13 @@ export function createApp(deps: AppDeps): Hono {
   const staticDir = deps.staticDir;
   if (staticDir && fs.existsSync(path.join(staticDir, 'index.html'))) {
     const root = path.relative(process.cwd(), staticDir) || '.';
-    app.use('/*', serveStatic({ root }));
+    app.use('/*', dashboardHeaders);
+    // Loaded with the first request it serves: a start does not wait for it (and the Hono helpers it imports).
+    let statics: Promise<MiddlewareHandler> | undefined;
+    app.use('/*', async (c, next) => {
+      statics ??= import('@hono/node-server/serve-static').then(({ serveStatic }) => serveStatic({ root }));
+      return (await statics)(c, next);
+    });
     // The dashboard routes with the URL hash, so every other GET gets the app shell.
     const shell = fs.readFileSync(path.join(staticDir, 'index.html'), 'utf8');
     app.get('/*', (c) => c.html(shell));
@@ -210,4 +224,39 @@ export function createApp(deps: AppDeps): Hono {
     );
   }
   return app;
+}
+
+/**
+ * The dashboard's pages run only the hub's own scripts and talk only to the hub: an injected script could
+ * not load or send anywhere else. It matters because the admin token is kept in localStorage (a login
+ * survives a new tab), where a script on this origin could read it.
+ */
+const DASHBOARD_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const dashboardHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  if (!c.res.headers.get('content-type')?.startsWith('text/html')) return;
+  c.res.headers.set('content-security-policy', DASHBOARD_CSP);
+  c.res.headers.set('x-content-type-options', 'nosniff');
+  c.res.headers.set('referrer-policy', 'no-referrer');
+};
+
+/**
+ * Where others reach the hub, for every ingest and webhook URL the dashboard shows. A loopback address is
+ * flagged: vendors' webhooks and apps on other machines cannot reach it.
+ */
+export function publicUrlView(publicUrl: { url: string; configured: boolean }) {
+  const host = new URL(publicUrl.url).hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1';
+  return { ...publicUrl, loopback };
 }

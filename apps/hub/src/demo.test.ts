@@ -39,3 +39,28 @@ describe('demo pulls', { timeout: 30_000 }, () => {
     }
   });
 });
+
+describe('demo source', { timeout: 30_000 }, () => {
+  it('keeps its write key across restarts (a new one only after a rotation elsewhere)', async () => {
+    t = await createTestHub();
+    demo = await startDemo(t.hub);
+    const first = demo;
+    expect(first.created).toBe(true);
+    await first.close();
+    demo = await startDemo(t.hub);
+    expect(demo).toMatchObject({ created: false, writeKey: first.writeKey });
+    const [source] = await t.hub.sources.list();
+    expect(await t.hub.sources.authenticate(first.writeKey)).toBe(source?.id);
+
+    // Rotated in the dashboard: the next start cannot know the new key, so it makes (and keeps) its own.
+    await t.hub.sources.rotateKey(source?.id ?? '');
+    await demo.close();
+    demo = await startDemo(t.hub);
+    expect(demo.writeKey).not.toBe(first.writeKey);
+    expect(await t.hub.sources.authenticate(demo.writeKey)).toBe(source?.id);
+    const key = demo.writeKey;
+    await demo.close();
+    demo = await startDemo(t.hub);
+    expect(demo.writeKey).toBe(key);
+  });
+});

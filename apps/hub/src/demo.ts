@@ -13,9 +13,15 @@ import type { Hub } from './hub.js';
 
 export interface Demo {
   servers: Record<'gainsight' | 'salesforce' | 'pendo' | 'qualtrics', RunningServer>;
+  /** The demo source's write key: the same on every start of the same data folder. */
   writeKey: string;
+  /** Whether this start created the demo source (a first start: the sample events are still to send). */
+  created: boolean;
   close(): Promise<void>;
 }
+
+/** Where the demo keeps its source's write key (meta table): demo data only, so it may stay readable. */
+const WRITE_KEY_META = 'demo_source_write_key';
 
 const DEMO = {
   source: 'Demo source',
@@ -109,21 +115,43 @@ export async function startDemo(hub: Hub): Promise<Demo> {
       connectionId: ids.gainsight ?? '',
       settings: destinationSettings,
     }));
-  const source = (await hub.sources.list()).find((s) => s.name === DEMO.source);
-  // Write keys are shown once: a restarted demo gets a fresh key for its source.
-  const writeKey = source
-    ? (await hub.sources.rotateKey(source.id)).writeKey
-    : (await hub.sources.create({ name: DEMO.source, destinationId: destination.id })).writeKey;
+  const { writeKey, created } = await demoWriteKey(hub, destination.id);
 
   await setUpDemoPulls(hub, { gainsight: ids.gainsight ?? '', salesforce: ids.salesforce ?? '' });
 
   return {
     servers,
     writeKey,
+    created,
     async close() {
       await Promise.all(Object.values(servers).map((s) => s.close()));
     },
   };
+}
+
+/**
+ * The demo source's write key, kept across restarts so an SDK pointed at the demo keeps working. Other
+ * sources' keys are stored only as hashes; the demo's is kept as is (demo data, printed at every start).
+ * A source whose key no longer matches the kept one (rotated in the dashboard) gets a new one.
+ */
+async function demoWriteKey(hub: Hub, destinationId: string): Promise<{ writeKey: string; created: boolean }> {
+  const keep = async (key: string) => {
+    await hub.db
+      .insertInto('meta')
+      .values({ key: WRITE_KEY_META, value: key })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: key }))
+      .execute();
+    return key;
+  };
+  const source = (await hub.sources.list()).find((s) => s.name === DEMO.source);
+  if (!source) {
+    const { writeKey } = await hub.sources.create({ name: DEMO.source, destinationId });
+    return { writeKey: await keep(writeKey), created: true };
+  }
+  const kept = await hub.db.selectFrom('meta').select('value').where('key', '=', WRITE_KEY_META).executeTakeFirst();
+  if (kept && (await hub.sources.authenticate(kept.value)) === source.id)
+    return { writeKey: kept.value, created: false };
+  return { writeKey: await keep((await hub.sources.rotateKey(source.id)).writeKey), created: false };
 }
 
 /**
@@ -202,7 +230,11 @@ async function setUpDemoPulls(hub: Hub, ids: { gainsight: string; salesforce: st
   }
 }
 
-/** A few calls of every kind through the hub's own ingest API, so the Events page has something to show. */
+/**
+ * A few calls of every kind through the hub's own ingest API, so the Events page has something to show.
+ * Fixed messageIds: sent twice, they are stored once (the hub deduplicates per source). The group calls
+ * are Segment's standard ones, naming only the userId: the hub finds the email from the identify calls.
+ */
 export async function sendDemoEvents(hubUrl: string, writeKey: string): Promise<void> {
   const people = ['ada@acme.io', 'grace@globex.io', 'alan@initech.io'];
   const batch = [
@@ -211,12 +243,11 @@ export async function sendDemoEvents(hubUrl: string, writeKey: string): Promise<
       userId: `u${i}`,
       traits: { email, firstName: email.split('@')[0] },
     })),
-    ...people.map((email, i) => ({
+    ...people.map((_, i) => ({
       type: 'group',
       userId: `u${i}`,
       groupId: `g${i}`,
       traits: { name: ['Acme', 'Globex', 'Initech'][i], employees: 100 * (i + 1) },
-      context: { traits: { email } },
     })),
     { type: 'track', userId: 'u0', event: 'Onboarding Completed', properties: { step: 5 } },
     { type: 'track', userId: 'u1', event: 'Feature Used', properties: { feature: 'reports' } },
@@ -228,7 +259,7 @@ export async function sendDemoEvents(hubUrl: string, writeKey: string): Promise<
       'content-type': 'application/json',
       authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
     },
-    body: JSON.stringify({ batch }),
+    body: JSON.stringify({ batch: batch.map((m, i) => ({ ...m, messageId: `demo-sample-${i + 1}` })) }),
   });
   if (!res.ok) throw new Error(`Demo events were refused: ${res.status} ${await res.text()}`);
 }

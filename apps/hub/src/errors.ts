@@ -52,6 +52,9 @@ const STATUS: Record<HubErrorCode, ContentfulStatusCode> = {
   internal: 500,
 };
 
+/** The HTTP status the hub answers an error code with (what `handleError` sends). */
+export const statusOf = (code: HubErrorCode): ContentfulStatusCode => STATUS[code];
+
 /** zod issues → `{path, message}` with dotted paths (`settings.domain`), prefixed by where the input came from. */
 export function zodIssues(error: z.ZodError, prefix?: string): Issue[] {
   return error.issues.map((issue) => {

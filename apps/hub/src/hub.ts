@@ -6,6 +6,8 @@ import { createRegistry, isRegistryError, type LoadedConnector } from '@synchub/
 import { type AlertOptions, type Alerts, createAlerts } from './alerts/index.js';
 import { createApp, hubMounts } from './app.js';
 import { createAudit } from './audit.js';
+import { createBacklog } from './backlog.js';
+import { createRefusals } from './ingest/refusals.js';
 import { initAdminAuth } from './auth.js';
 import { type ConnectionStore, createConnectionStore } from './connections.js';
 import { createSecretBox, loadOrCreateKey } from './crypto.js';
@@ -18,7 +20,7 @@ import { createDeliveryEngine, type DeliveryEngine } from './delivery/engine.js'
 import { createDestinations, type Destinations } from './destinations.js';
 import { createFeed } from './feed.js';
 import { createCustomerStore } from './host/customer-store.js';
-import { type LoadedPlugins, loadPlugins, pluginDirs } from './host/plugins.js';
+import { formsCheckedOutside, type LoadedPlugins, loadPlugins, pluginDirs } from './host/plugins.js';
 import { createPluginRuntime, type PluginRuntime } from './host/runtime.js';
 import { createOutbox } from './ingest/outbox.js';
 import { createSources, type Sources } from './sources.js';
@@ -45,6 +47,8 @@ export const DATABASE_FILE = 'synchub.sqlite';
 export const OPERATION_TIMEOUT_MS = 60_000;
 /** The workspace's flow packages (built-in flows), scanned like any plugin folder when the hub runs in the repo. */
 export const WORKSPACE_FLOWS_DIR = path.resolve(HUB_ROOT, '../../packages/flows');
+/** The workspace's packages (built-in connectors and flows), when the hub runs in the repo. */
+const WORKSPACE_PACKAGES_DIR = path.resolve(HUB_ROOT, '../../packages');
 
 export interface HubOptions {
   dataDir: string;
@@ -123,6 +127,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         workspaceFlows: options.workspaceFlows ?? WORKSPACE_FLOWS_DIR,
         pluginDir: options.pluginDir,
       }),
+      // The workspace's own packages: their tests turn their forms into JSON Schema, not every start.
+      checkForms: formsCheckedOutside(WORKSPACE_PACKAGES_DIR),
       hubKinds: options.kinds ?? PIPELINE_KINDS,
       extraConnectors: options.extraConnectors,
       extraFlows: options.extraFlows,
@@ -208,6 +214,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     });
     const sources = createSources(db, { now, destinationExists: (id) => destinations.exists(id) });
     const outbox = createOutbox(db, now);
+    const refusals = createRefusals({ db, now, logger });
     const feed = createFeed();
     const engine = createDeliveryEngine({
       db,
@@ -296,6 +303,16 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       return out;
     };
     const alerts = createAlerts({ db, box, logger, now, fetch: fetchImpl, limits, feed, options: options.alerts });
+    const backlog = createBacklog({
+      db,
+      destinations,
+      connections,
+      connectorOf: (id) => registry.get(id)?.definition,
+      usageOf: (connector, settings, bucket) =>
+        limiter.usage(`${accountOf(connector, settings)}:${bucket}`, connector.rateLimit.buckets[bucket] ?? []),
+      callsOf: (id) => engine.callsOf(id),
+      now,
+    });
     const app = createApp({
       db,
       auth,
@@ -307,8 +324,10 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       sources,
       destinations,
       outbox,
+      refusals,
       feed,
       limits,
+      backlog,
       pipelines,
       runner,
       preview,
@@ -324,7 +343,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     });
     // Services start once the app is wired (their routes are looked up per request), after the hub's own.
     await pluginRuntime.start(hubMounts(app));
-    logger.info('Hub ready', {
+    // Not "ready" yet: that is said once a socket is bound (startHub), which can still fail (EADDRINUSE).
+    logger.info('Hub loaded', {
       dataDir: options.dataDir,
       connectors: known(),
       flows: plugins.flows.map((f) => f.definition.id),
@@ -350,6 +370,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         await alerts.stop();
         await scheduler.stop();
         await engine.stop();
+        refusals.stop();
         await db.destroy();
       },
     };

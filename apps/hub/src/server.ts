@@ -21,8 +21,14 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: hub.app.fetch, hostname: host, port: options.port ?? 8787 }, () => resolve(s));
     s.once('error', reject);
-  }).catch(async (error) => {
+  }).catch(async (error: NodeJS.ErrnoException) => {
     await hub.close();
+    if (error.code === 'EADDRINUSE') {
+      throw new Error(
+        `${host}:${options.port ?? 8787} is already in use: stop what listens there, or choose another port (SYNCHUB_PORT or --port; 0 = any free port)`,
+        { cause: error },
+      );
+    }
     throw error;
   });
   const { port } = server.address() as AddressInfo;
@@ -51,6 +57,7 @@ export async function startHub(options: StartOptions): Promise<RunningHub> {
   hub.engine.start();
   await hub.scheduler.start();
   await hub.alerts.start();
-  hub.logger.info('Hub listening', { url });
+  // Only now: the port is bound and the loops run (a port in use fails above, with no "ready" before it).
+  hub.logger.info('Hub ready', { url });
   return { ...hub, url, port, close };
 }

@@ -44,6 +44,17 @@ export type DeliveryOutcome =
 export interface DueEvent {
   id: number;
   message: TrackingMessage;
+  /** The source that sent it (the hub always sets it; a test may leave it out). */
+  sourceId?: string | undefined;
+}
+
+/** What the hub knows about the users behind the events, from the calls it stored. */
+export interface KnownUsers {
+  /**
+   * The email the source last gave for this user: `traits.email` (or `context.traits.email`) of the
+   * latest identify call with this userId that the source sent. Undefined when none carried one.
+   */
+  email(sourceId: string, userId: string): Promise<string | undefined>;
 }
 
 /** One record a message becomes, for one of the connector's writers. */
@@ -106,6 +117,11 @@ export interface DestinationDeliverArgs<D, S = unknown, X = unknown> extends Del
   target: DestinationTarget<S, X>;
   /** Memory the host keeps per destination between windows (caches of vendor ids…); lost on restart. */
   state: Map<string, unknown>;
+  /**
+   * Look-ups of what earlier calls told about a user (e.g. the email for a group call that names only its
+   * userId). The hub always passes it; a test may leave it out.
+   */
+  users?: KnownUsers | undefined;
 }
 
 /**

@@ -94,6 +94,7 @@ export {
   type DestinationTarget,
   type DueEvent,
   type EventDestinationDefinition,
+  type KnownUsers,
   type MessageType,
   type StoredError,
   type TrackingMessage,

@@ -1,14 +1,6 @@
 import { defineConfig } from 'tsdown';
+import { bundleAlso, packageBuild } from '../../../tsdown.base.js';
 
-// ESM + .d.ts in dist/ (what the compiled hub loads); tsc, vitest and dev-mode tsx use the
-// `@synchub/source` export condition instead.
-export default defineConfig({
-  entry: ['src/index.ts'],
-  platform: 'node',
-  fixedExtension: false,
-  dts: true,
-  // Comments stay in src/ and the .d.ts files; the JavaScript the hub loads at start is smaller without them.
-  outputOptions: { comments: false },
-  // Only `sql` is used from Kysely: bundled, it is one small file instead of Kysely's ~280 modules at start.
-  deps: { alwaysBundle: (id, importer) => /^kysely(\/|$)/.test(id) && !importer?.endsWith('.d.ts') },
-});
+// Only `sql` is used from Kysely, and Hono serves the service's routes (its `fetch`): bundled, both are part of
+// this one file instead of Kysely's ~280 modules and Hono's ~30 at start (the hub bundles its own Hono).
+export default defineConfig(packageBuild({ deps: { alwaysBundle: bundleAlso('hono') } }));

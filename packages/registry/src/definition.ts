@@ -54,8 +54,11 @@ export const destinationSchema = z
   })
   .refine((d) => d.map !== undefined || d.deliver !== undefined, 'needs a map or a deliver function');
 
-/** The shape a connector's default export must have. Extra members are tolerated (later contract additions). */
-export const connectorDefinitionSchema = z
+/**
+ * The shape a connector's default export must have, without turning its forms into JSON Schema (see
+ * connectorDefinitionSchema). Extra members are tolerated (later contract additions).
+ */
+export const connectorShapeSchema = z
   .looseObject({
     id: slug,
     name: z.string().min(1),
@@ -98,8 +101,13 @@ export const connectorDefinitionSchema = z
         ctx.addIssue({ code: 'custom', path: ['writers', key, 'bucket'], message: `names no bucket ${known}` });
       }
     }
-    // Every schema the dashboard renders as a form must turn into JSON Schema.
-    const forms: Array<[PropertyKey[], z.ZodType | undefined]> = [
+  });
+
+/** The shape a connector's default export must have, and every form it declares turns into JSON Schema. */
+export const connectorDefinitionSchema = connectorShapeSchema.superRefine((def, ctx) => {
+  // Every schema the dashboard renders as a form must turn into JSON Schema.
+  checkForms(
+    [
       [['settings'], def.settings],
       [['secrets'], def.secrets],
       ...Object.entries(def.streams).map(([key, s]): [PropertyKey[], z.ZodType | undefined] => [
@@ -115,22 +123,38 @@ export const connectorDefinitionSchema = z
         ['kinds', i, 'settings'],
         k.settings,
       ]),
-    ];
-    for (const [path, schema] of forms) {
-      if (schema === undefined) continue;
-      try {
-        toJsonSchema(schema);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', path, message: `cannot be turned into JSON Schema: ${messageOf(error)}` });
-      }
+    ],
+    ctx,
+  );
+});
+
+/** Adds an issue for each form (a zod schema, or undefined: none) that cannot be turned into JSON Schema. */
+export function checkForms(forms: Array<[PropertyKey[], unknown]>, ctx: z.RefinementCtx): void {
+  for (const [path, schema] of forms) {
+    if (!zodSchema.safeParse(schema).success) continue; // none, or not a schema: the shape reports that
+    try {
+      toJsonSchema(schema as z.ZodType);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path, message: `cannot be turned into JSON Schema: ${messageOf(error)}` });
     }
-  });
+  }
+}
+
+export interface CheckOptions {
+  /**
+   * Also turn every form (settings, secrets, options schemas) into JSON Schema, to refuse a plugin whose form
+   * the dashboard could not render (default true). That is most of a check's CPU time (~0.05 s for the
+   * built-in plugins at every start), so the hub leaves it out for its own packages, whose tests check it.
+   */
+  forms?: boolean | undefined;
+}
 
 export type DefinitionCheck = { ok: true; definition: ConnectorDefinition } | { ok: false; problems: string[] };
 
 /** Validates a connector's default export; problems read `path: message`. Keeps the original object. */
-export function checkDefinition(value: unknown): DefinitionCheck {
-  const parsed = connectorDefinitionSchema.safeParse(value);
+export function checkDefinition(value: unknown, options: CheckOptions = {}): DefinitionCheck {
+  const schema = options.forms === false ? connectorShapeSchema : connectorDefinitionSchema;
+  const parsed = schema.safeParse(value);
   if (parsed.success) return { ok: true, definition: value as ConnectorDefinition };
   return {
     ok: false,

@@ -50,10 +50,26 @@ export const synchubKeySchema = z
  * is optional. A package reached twice (e.g. through two symlinks) is reported once.
  */
 export async function findConnectorPackages(dirs: readonly string[], options: FindOptions = {}): Promise<FindResult> {
+  return scanPackages(dirs, (folder) => inspectPackage(folder, options));
+}
+
+/** What inspecting one candidate folder gave (null: not a package of interest). */
+export interface Inspected<T> {
+  /** The folder with symlinks resolved: a package reached twice is inspected twice but kept once. */
+  realDir: string;
+  found?: T;
+  error?: RegistryError;
+}
+
+/** Inspects the candidate folders of `dirs` (see packageFolders), keeping discovery order and each package once. */
+export async function scanPackages<T>(
+  dirs: readonly string[],
+  inspect: (folder: string) => Promise<Inspected<T> | null>,
+): Promise<{ packages: T[]; errors: RegistryError[] }> {
   const candidates = (await Promise.all(dirs.map((dir) => packageFolders(path.resolve(dir))))).flat();
-  const inspected = await Promise.all(candidates.map((folder) => inspectPackage(folder, options)));
+  const inspected = await Promise.all(candidates.map(inspect));
   const seen = new Set<string>();
-  const result: FindResult = { packages: [], errors: [] };
+  const result: { packages: T[]; errors: RegistryError[] } = { packages: [], errors: [] };
   for (const item of inspected) {
     if (item === null || seen.has(item.realDir)) continue;
     seen.add(item.realDir);
@@ -83,13 +99,7 @@ export async function packageFolders(dir: string): Promise<string[]> {
   return folders;
 }
 
-interface Inspected {
-  realDir: string;
-  found?: ConnectorPackage;
-  error?: RegistryError;
-}
-
-async function inspectPackage(folder: string, options: FindOptions): Promise<Inspected | null> {
+async function inspectPackage(folder: string, options: FindOptions): Promise<Inspected<ConnectorPackage> | null> {
   const realDir = await realpath(folder).catch(() => null);
   if (realDir === null) return null;
   const manifestPath = path.join(realDir, 'package.json');

@@ -189,6 +189,26 @@ describe('checkFlows', () => {
     const checked = checkFlows({ id: 'x', name: 'X', version: '1.0.0', contractVersion: 1, kinds: [kind, kind] });
     expect(checked.ok ? [] : checked.problems).toEqual(["kinds.1: repeats 'x.y'"]);
   });
+
+  it('refuses a settings form that cannot be turned into JSON Schema, unless told not to convert forms', () => {
+    const kind = {
+      kind: 'x.y',
+      title: 'X',
+      description: '',
+      group: 'X',
+      connectorId: 'x',
+      // A BigInt in the metadata: zod cannot write it as JSON.
+      settings: z.object({ a: z.string().meta({ examples: [1n] }) }),
+      defaultSchedule: '0 * * * *',
+      run: async () => {},
+    };
+    const definition = { id: 'x', name: 'X', version: '1.0.0', contractVersion: 1, kinds: [kind] };
+    const checked = checkFlows(definition);
+    expect(checked.ok ? [] : checked.problems).toEqual([
+      'kinds.0.settings: cannot be turned into JSON Schema: Error converting schema to JSON.',
+    ]);
+    expect(checkFlows(definition, { forms: false }).ok).toBe(true);
+  });
 });
 
 describe('collectContributions', () => {

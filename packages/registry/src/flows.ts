@@ -1,6 +1,5 @@
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   CONTRACT_VERSION,
   type FlowDestination,
@@ -8,13 +7,14 @@ import {
   type PipelineKindDefinition,
 } from '@synchub/core';
 import { z } from 'zod';
-import { destinationSchema, toJsonSchema } from './definition.js';
+import { type CheckOptions, checkForms, destinationSchema } from './definition.js';
 import { resolveEntry } from './entry.js';
-import { messageOf, RegistryError } from './errors.js';
-import { type FindOptions, packageFolders, synchubKeySchema } from './find.js';
+import { RegistryError } from './errors.js';
+import { type FindOptions, type Inspected, scanPackages, synchubKeySchema } from './find.js';
 import { pipelineKindSchema } from './kind-schema.js';
 import type { LoadOptions } from './load.js';
-import { fn, problemsOf, semver, slug, zodSchema } from './shapes.js';
+import { type EntryKind, type LoadedEntry, loadEntries } from './load-entries.js';
+import { fn, problemsOf, semver, slug } from './shapes.js';
 
 /**
  * Flow plugins: packages whose package.json has `"synchub": { "flows": "./dist/index.js" }` and whose
@@ -30,8 +30,11 @@ export const flowDestinationSchema = z
   .looseObject({ kind: slug, connectorId: z.string().min(1) })
   .and(destinationSchema);
 
-/** The shape a flows entry's default export must have. Extra members are tolerated (later contract additions). */
-export const flowPluginSchema = z
+/**
+ * The shape a flows entry's default export must have, without turning its forms into JSON Schema (see
+ * flowPluginSchema). Extra members are tolerated (later contract additions).
+ */
+export const flowShapeSchema = z
   .looseObject({
     id: slug,
     name: z.string().min(1),
@@ -54,33 +57,28 @@ export const flowPluginSchema = z
         if (ids.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: [group, i], message: `repeats '${id}'` });
       });
     }
-    // Every settings schema the dashboard renders as a form must turn into JSON Schema.
-    const forms: Array<[PropertyKey[], unknown]> = [
+  });
+
+/** The shape a flows entry's default export must have, and every settings form turns into JSON Schema. */
+export const flowPluginSchema = flowShapeSchema.superRefine((def, ctx) => {
+  // Every settings schema the dashboard renders as a form must turn into JSON Schema.
+  checkForms(
+    [
       ...(def.kinds ?? []).map((k, i): [PropertyKey[], unknown] => [['kinds', i, 'settings'], k.settings]),
       ...(def.destinations ?? []).map((d, i): [PropertyKey[], unknown] => [
         ['destinations', i, 'settings'],
         (d as { settings: unknown }).settings,
       ]),
-    ];
-    for (const [where, schema] of forms) {
-      if (!zodSchema.safeParse(schema).success) continue;
-      try {
-        toJsonSchema(schema as z.ZodType);
-      } catch (error) {
-        ctx.addIssue({
-          code: 'custom',
-          path: where,
-          message: `cannot be turned into JSON Schema: ${messageOf(error)}`,
-        });
-      }
-    }
-  });
+    ],
+    ctx,
+  );
+});
 
 export type FlowsCheck = { ok: true; definition: FlowPluginDefinition } | { ok: false; problems: string[] };
 
 /** Validates a flows entry's default export; problems read `path: message`. Keeps the original object. */
-export function checkFlows(value: unknown): FlowsCheck {
-  const parsed = flowPluginSchema.safeParse(value);
+export function checkFlows(value: unknown, options: CheckOptions = {}): FlowsCheck {
+  const parsed = (options.forms === false ? flowShapeSchema : flowPluginSchema).safeParse(value);
   if (parsed.success) return { ok: true, definition: value as FlowPluginDefinition };
   return { ok: false, problems: problemsOf(parsed.error) };
 }
@@ -103,23 +101,10 @@ export async function findFlowPackages(
   dirs: readonly string[],
   options: FindOptions = {},
 ): Promise<{ packages: FlowPackage[]; errors: RegistryError[] }> {
-  const candidates = (await Promise.all(dirs.map((dir) => packageFolders(path.resolve(dir))))).flat();
-  const inspected = await Promise.all(candidates.map((folder) => inspectFlows(folder, options)));
-  const seen = new Set<string>();
-  const result: { packages: FlowPackage[]; errors: RegistryError[] } = { packages: [], errors: [] };
-  for (const item of inspected) {
-    if (item === null || seen.has(item.realDir)) continue;
-    seen.add(item.realDir);
-    if (item.error) result.errors.push(item.error);
-    if (item.found) result.packages.push(item.found);
-  }
-  return result;
+  return scanPackages(dirs, (folder) => inspectFlows(folder, options));
 }
 
-async function inspectFlows(
-  folder: string,
-  options: FindOptions,
-): Promise<{ realDir: string; found?: FlowPackage; error?: RegistryError } | null> {
+async function inspectFlows(folder: string, options: FindOptions): Promise<Inspected<FlowPackage> | null> {
   const realDir = await realpath(folder).catch(() => null);
   if (realDir === null) return null;
   let manifest: unknown;
@@ -147,11 +132,7 @@ async function inspectFlows(
   return { realDir, found: { packageName, packageDir: realDir, entry: resolved.entry } };
 }
 
-export interface LoadedFlows {
-  definition: FlowPluginDefinition;
-  packageName: string;
-  packageDir: string;
-}
+export type LoadedFlows = LoadedEntry<FlowPluginDefinition>;
 
 export interface FlowsLoadResult {
   /** By plugin id, in discovery order (earlier dirs first). */
@@ -160,7 +141,13 @@ export interface FlowsLoadResult {
   errors: RegistryError[];
 }
 
-const importEntry = (file: string): Promise<unknown> => import(pathToFileURL(file).href);
+const flowsEntry: EntryKind<FlowPluginDefinition> = {
+  what: 'flow plugin',
+  packages: 'flow',
+  contract: 'flow',
+  definition: 'flows definition',
+  check: checkFlows,
+};
 
 /**
  * Finds, imports and validates flow plugins, as `loadConnectors` does connectors: a broken one is
@@ -169,79 +156,8 @@ const importEntry = (file: string): Promise<unknown> => import(pathToFileURL(fil
  */
 export async function loadFlows(options: LoadOptions): Promise<FlowsLoadResult> {
   const found = await findFlowPackages(options.dirs, { conditions: options.conditions });
-  const load = options.import ?? importEntry;
-  const imported = await Promise.all(found.packages.map((pkg) => importFlows(pkg, load)));
-  const result: FlowsLoadResult = { flows: new Map(), errors: [...found.errors] };
-  for (const item of imported) {
-    if (item instanceof RegistryError) {
-      result.errors.push(item);
-      continue;
-    }
-    const holder = result.flows.get(item.definition.id);
-    if (holder) {
-      result.errors.push(
-        new RegistryError(
-          'duplicate_id',
-          `flow plugin id '${item.definition.id}' is declared by both ${holder.packageName} and ${item.packageName}; ` +
-            `keeping ${holder.packageName}`,
-          { packageName: item.packageName },
-        ),
-      );
-      continue;
-    }
-    result.flows.set(item.definition.id, item);
-  }
-  if (options.strict && result.errors.length > 0) {
-    const lines = result.errors.map((error) => `- ${error.message}`).join('\n');
-    throw new RegistryError(
-      result.errors[0]?.code ?? 'invalid_package',
-      `${result.errors.length} flow package(s) could not be loaded:\n${lines}`,
-      { cause: new AggregateError(result.errors) },
-    );
-  }
-  return result;
-}
-
-async function importFlows(
-  pkg: FlowPackage,
-  load: (file: string) => Promise<unknown>,
-): Promise<LoadedFlows | RegistryError> {
-  const { packageName, packageDir, entry } = pkg;
-  let mod: unknown;
-  try {
-    mod = await load(entry);
-  } catch (error) {
-    return new RegistryError(
-      'import_failed',
-      `${packageName} could not be imported from ${entry}: ${messageOf(error)}`,
-      {
-        packageName,
-        cause: error,
-      },
-    );
-  }
-  const definition =
-    typeof mod === 'object' && mod !== null && 'default' in mod ? (mod as { default: unknown }).default : undefined;
-  if (definition === undefined) {
-    return new RegistryError('invalid_definition', `${packageName} has no default export in ${entry}`, { packageName });
-  }
-  const contract = (definition as { contractVersion?: unknown } | null)?.contractVersion;
-  if (contract !== undefined && contract !== CONTRACT_VERSION) {
-    return new RegistryError(
-      'contract_mismatch',
-      `${packageName} targets flow contract ${String(contract)}; this hub implements contract ${CONTRACT_VERSION}`,
-      { packageName },
-    );
-  }
-  const checked = checkFlows(definition);
-  if (!checked.ok) {
-    return new RegistryError(
-      'invalid_definition',
-      `${packageName} does not export a valid flows definition: ${checked.problems.join('; ')}`,
-      { packageName },
-    );
-  }
-  return { definition: checked.definition, packageName, packageDir };
+  const { loaded, errors } = await loadEntries(found, flowsEntry, options);
+  return { flows: loaded, errors };
 }
 
 /** Something that contributes kinds and destinations: the host itself, a connector, a flow plugin. */

@@ -2,6 +2,7 @@ export {
   checkDefinition,
   connectorDefinitionSchema,
   toJsonSchema,
+  type CheckOptions,
   type DefinitionCheck,
   type JsonSchema,
 } from './definition.js';

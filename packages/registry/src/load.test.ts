@@ -97,6 +97,31 @@ describe('loadConnectors', () => {
     expect(errors[0]?.message).toContain('rateLimit.defaultBucket: names no bucket (buckets: api)');
   });
 
+  it('refuses a form that cannot be turned into JSON Schema, unless told not to convert that package', async () => {
+    // A BigInt in a form's metadata: zod cannot write it as JSON.
+    const patch = `definition.secrets = z.object({ apiKey: z.string().meta({ examples: [1n] }) });`;
+    const dir = await tmp.write({
+      dir: 'node_modules/unrendered',
+      name: 'unrendered',
+      source: pluginSource('u', patch),
+    });
+    const checked = await loadConnectors({ dirs: [nodeModules] });
+    expect(checked.connectors.size).toBe(0);
+    expect(checked.errors[0]?.message).toContain('secrets: cannot be turned into JSON Schema');
+    const trusted = await realpath(dir);
+    const seen: string[] = [];
+    const unchecked = await loadConnectors({
+      dirs: [nodeModules],
+      checkForms: (packageDir) => {
+        seen.push(packageDir);
+        return packageDir !== trusted;
+      },
+    });
+    expect(seen).toEqual([trusted]);
+    expect(unchecked.errors).toEqual([]);
+    expect([...unchecked.connectors.keys()]).toEqual(['u']);
+  });
+
   it('reports a package without a default export', async () => {
     await tmp.write({ dir: 'node_modules/nodefault', name: 'nodefault', source: 'export const x = 1;\n' });
     const { errors } = await loadConnectors({ dirs: [nodeModules] });

@@ -1,12 +1,15 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadFlows } from './flows.js';
 import { loadConnectors } from './load.js';
 import { createRegistry } from './registry.js';
 
 const connectorsDir = fileURLToPath(new URL('../../connectors', import.meta.url));
+const flowsDir = fileURLToPath(new URL('../../flows', import.meta.url));
 
-// The built-in connectors go through the same door as any plugin (from source: tests need no build).
+// The built-in connectors and flows go through the same door as any plugin (from source: tests need no build),
+// with every form turned into JSON Schema: the hub leaves that out at start for the workspace's packages.
 describe('the workspace connectors', () => {
   it('load through the registry: gainsight, pendo, qualtrics, salesforce', async () => {
     const loaded = await loadConnectors({ dirs: [connectorsDir], conditions: ['@synchub/source'] });
@@ -23,5 +26,13 @@ describe('the workspace connectors', () => {
       });
       expect(description.secretsSchema).toMatchObject({ type: 'object' });
     }
+  });
+});
+
+describe('the workspace flows', () => {
+  it('load through the registry, every settings form turned into JSON Schema', async () => {
+    const loaded = await loadFlows({ dirs: [flowsDir], conditions: ['@synchub/source'] });
+    expect(loaded.errors.map((e) => e.message)).toEqual([]);
+    expect([...loaded.flows.keys()].sort()).toEqual(['gainsight-pulls', 'pendo-bridge', 'qualtrics']);
   });
 });

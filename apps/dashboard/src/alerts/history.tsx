@@ -1,4 +1,4 @@
-import { formatTime } from '../format.js';
+import { Time } from '../components/time.js';
 import type { AlertRule, HistoryEntry } from './api.js';
 
 const KIND: Record<HistoryEntry['kind'], { label: string; badge: string }> = {
@@ -74,8 +74,8 @@ export function HistorySection(props: {
           <tbody>
             {history.map((h) => (
               <tr key={h.id}>
-                <td data-label="When" class="nowrap" title={new Date(h.at).toISOString()}>
-                  {formatTime(h.at, now)}
+                <td data-label="When" class="nowrap">
+                  <Time at={h.at} now={now} />
                 </td>
                 <td data-label="Rule">{h.ruleName}</td>
                 <td data-label="State">

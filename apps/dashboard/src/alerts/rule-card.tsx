@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
 import { Confirm } from '../components/list-page.js';
-import { formatTime, timeAgo } from '../format.js';
+import { Time } from '../components/time.js';
+import { formatTime, timeAgo, timeHint } from '../format.js';
 import { type AlertRule, alertsApi, type DeliveryOutcome } from './api.js';
 import { describeCondition } from './rule-form.js';
 
@@ -15,7 +16,7 @@ export function StateBadge({ rule, now }: { rule: AlertRule; now: number }) {
   const { state } = rule;
   if (state.status === 'firing' && state.since !== null) {
     return (
-      <span class="badge failed" title={iso(state.since)}>
+      <span class="badge failed" title={timeHint(state.since, now)}>
         Firing since {formatTime(state.since, now)} ({timeAgo(iso(state.since), now)})
       </span>
     );
@@ -150,7 +151,7 @@ export function RuleCard(props: {
             <li key={s.subject}>
               <span class="alert-subject-label">{s.label}</span>
               <span class="muted small">
-                {rule.state.firing.includes(s) ? 'firing' : 'over the line'} since {formatTime(s.since, now)}
+                {rule.state.firing.includes(s) ? 'firing' : 'over the line'} since <Time at={s.since} now={now} />
               </span>
               <div class="small">{s.summary}</div>
             </li>

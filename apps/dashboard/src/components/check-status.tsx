@@ -1,13 +1,14 @@
-import { formatDate, formatDetail, timeAgo } from '../format.js';
+import { FieldList } from './field-value.js';
+import { Time } from './time.js';
 import type { LastCheck } from '../types.js';
 
 /** The last validation of a connection: never / ok with summary and details / failed with code and message. */
 export function CheckStatus({ check }: { check: LastCheck | null }) {
   if (!check) return <span class="badge neutral">Never validated</span>;
   const when = (
-    <time class="muted small" dateTime={check.at} title={formatDate(check.at)}>
-      {timeAgo(check.at)}
-    </time>
+    <span class="muted small">
+      checked <Time at={new Date(check.at).getTime()} seconds={false} />
+    </span>
   );
   if (check.ok) {
     const details = Object.entries(check.details ?? {}).slice(0, 6);
@@ -17,16 +18,7 @@ export function CheckStatus({ check }: { check: LastCheck | null }) {
           <span class="badge ok">OK</span> {when}
         </div>
         <p class="check-summary">{check.summary}</p>
-        {details.length > 0 && (
-          <dl class="details">
-            {details.map(([key, value]) => (
-              <div key={key}>
-                <dt>{key}</dt>
-                <dd>{formatDetail(value)}</dd>
-              </div>
-            ))}
-          </dl>
-        )}
+        {details.length > 0 && <FieldList fields={Object.fromEntries(details)} />}
       </div>
     );
   }

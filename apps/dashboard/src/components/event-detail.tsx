@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
-import { formatTime, prettyJson, timeUntil } from '../format.js';
-import type { EventDetail, EventRow } from '../types.js';
+import { prettyJson } from '../format.js';
+import type { DeliveryAttempt, EventDetail, EventRow } from '../types.js';
 import { StateBadge } from './state-badge.js';
+import { Time } from './time.js';
+import '../styles-tables.css';
 
 interface Props {
   /** The row as the (live) list shows it; the detail is refetched when its state or attempts change. */
@@ -69,7 +71,9 @@ export function EventDetailPanel({ row, sourceName, onClose, onReplay, replaying
         </div>
         <div>
           <dt>Received</dt>
-          <dd>{formatTime(row.receivedAt)}</dd>
+          <dd>
+            <Time at={row.receivedAt} />
+          </dd>
         </div>
         <div>
           <dt>Attempts</dt>
@@ -78,13 +82,17 @@ export function EventDetailPanel({ row, sourceName, onClose, onReplay, replaying
         {row.state === 'retrying' && (
           <div>
             <dt>Next attempt</dt>
-            <dd>{timeUntil(row.nextAttemptAt)}</dd>
+            <dd>
+              <Time at={row.nextAttemptAt} relative />
+            </dd>
           </div>
         )}
         {row.deliveredAt !== null && (
           <div>
             <dt>Delivered</dt>
-            <dd>{formatTime(row.deliveredAt)}</dd>
+            <dd>
+              <Time at={row.deliveredAt} />
+            </dd>
           </div>
         )}
       </dl>
@@ -119,6 +127,9 @@ export function EventDetailPanel({ row, sourceName, onClose, onReplay, replaying
           )}
         </section>
       )}
+      {shown?.deliveryAttempts && shown.deliveryAttempts.length > 0 && (
+        <AttemptList attempts={shown.deliveryAttempts} />
+      )}
       <section class="detail-section" aria-labelledby="event-payload-title">
         <h3 id="event-payload-title">Payload</h3>
         {error && (
@@ -130,5 +141,45 @@ export function EventDetailPanel({ row, sourceName, onClose, onReplay, replaying
         {shown && <pre class="json">{prettyJson(shown.payload)}</pre>}
       </section>
     </aside>
+  );
+}
+
+const OUTCOME: Record<DeliveryAttempt['outcome'], { label: string; badge: string }> = {
+  delivered: { label: 'Delivered', badge: 'state-delivered' },
+  retry: { label: 'To retry', badge: 'state-retrying' },
+  failed: { label: 'Failed', badge: 'state-failed' },
+};
+
+/** Every attempt the hub kept, newest first: when, what came of it and the vendor's answer. */
+function AttemptList({ attempts }: { attempts: DeliveryAttempt[] }) {
+  return (
+    <section class="detail-section" aria-labelledby="event-attempts-title">
+      <h3 id="event-attempts-title">Attempts ({attempts.length})</h3>
+      <ol class="plain attempt-list">
+        {attempts.map((a) => (
+          <li key={`${a.at}-${a.attempt}`} class="attempt">
+            <div class="attempt-head">
+              <strong>Attempt {a.attempt}</strong>{' '}
+              <span class={`badge ${OUTCOME[a.outcome].badge}`}>{OUTCOME[a.outcome].label}</span>{' '}
+              <span class="muted small">
+                <Time at={a.at} />
+              </span>
+            </div>
+            {a.error && (
+              <div class="small">
+                <code class="code">{a.error.code}</code>
+                {a.error.status !== undefined && <span class="muted"> HTTP {a.error.status}</span>} {a.error.message}
+                {a.error.body !== undefined && (
+                  <details>
+                    <summary>The vendor’s answer to this attempt</summary>
+                    <pre class="json">{prettyJson(a.error.body)}</pre>
+                  </details>
+                )}
+              </div>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }

@@ -1,6 +1,7 @@
-import { formatDate, formatTime } from '../format.js';
+import { Time } from './time.js';
 import type { EventRow } from '../types.js';
-import { StateBadge } from './state-badge.js';
+import { SortHeader, useSort } from './sortable.js';
+import { STATE_LABELS, StateBadge } from './state-badge.js';
 
 interface Props {
   rows: EventRow[];
@@ -12,28 +13,36 @@ interface Props {
 
 /** Recent events, newest first. A row opens the detail panel (the id button does the same from the keyboard). */
 export function EventTable({ rows, selectedId, onSelect, onReplay, replayingId }: Props) {
+  const { sorted, sort, toggle } = useSort(rows, (e, key) => {
+    if (key === 'state') return STATE_LABELS[e.state];
+    if (key === 'error') return e.lastError?.code;
+    return e[key as 'id' | 'type' | 'label' | 'attempts' | 'receivedAt'];
+  });
+  const header = (label: string, column: string, num?: boolean) => (
+    <SortHeader label={label} column={column} sort={sort} onSort={toggle} num={num} />
+  );
   return (
     <div class="card table-card">
       <table class="table events-table">
-        <caption class="visually-hidden">Recent events, newest first</caption>
+        <caption class="visually-hidden">
+          {sort ? 'Events loaded, sorted by the column marked' : 'Recent events, newest first'}
+        </caption>
         <thead>
           <tr>
-            <th scope="col">ID</th>
-            <th scope="col">Type</th>
-            <th scope="col">Label</th>
-            <th scope="col">State</th>
-            <th scope="col" class="num">
-              Attempts
-            </th>
-            <th scope="col">Received</th>
-            <th scope="col">Last error</th>
+            {header('ID', 'id')}
+            {header('Type', 'type')}
+            {header('Label', 'label')}
+            {header('State', 'state')}
+            {header('Attempts', 'attempts', true)}
+            {header('Received', 'receivedAt')}
+            {header('Last error', 'error')}
             <th scope="col">
               <span class="visually-hidden">Actions</span>
             </th>
           </tr>
         </thead>
         <tbody>
-          {rows.map((e) => {
+          {sorted.map((e) => {
             const selected = e.id === selectedId;
             return (
               <tr
@@ -66,12 +75,7 @@ export function EventTable({ rows, selectedId, onSelect, onReplay, replayingId }
                 </td>
                 <td class="num">{e.attempts}</td>
                 <td class="nowrap">
-                  <time
-                    dateTime={new Date(e.receivedAt).toISOString()}
-                    title={formatDate(new Date(e.receivedAt).toISOString())}
-                  >
-                    {formatTime(e.receivedAt)}
-                  </time>
+                  <Time at={e.receivedAt} />
                 </td>
                 <td class="error-cell">
                   {e.lastError ? (

@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { StreamStatus } from '../live.js';
-import type { EventCounts, EventState } from '../types.js';
-import { STATE_LABELS } from './state-badge.js';
+import type { EventCounts, EventState, EventStateFilter } from '../types.js';
+import { STATE_HINTS, STATE_LABELS } from './state-badge.js';
 
 // The small pieces around the events table: live indicator, counts, replay-all confirmation, empty states.
 
-const STATES: EventState[] = ['received', 'retrying', 'delivered', 'failed'];
+const STATES: EventState[] = ['retrying', 'delivered', 'failed'];
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 export function LiveBadge({ status }: { status: StreamStatus }) {
@@ -18,20 +18,45 @@ export function LiveBadge({ status }: { status: StreamStatus }) {
   );
 }
 
-export function CountTiles({ counts, active }: { counts: EventCounts | undefined; active: EventState | undefined }) {
+/**
+ * Counts by state. "Waiting" is everything not delivered yet (never sent, or to be retried), so it reads the
+ * same as the backlog beside it; "Retrying" is the part of it that was sent and refused for now.
+ */
+export function CountTiles({
+  counts,
+  active,
+}: {
+  counts: EventCounts | undefined;
+  active: EventStateFilter | undefined;
+}) {
+  const tiles: Array<{ key: EventStateFilter; label: string; hint: string; value: number | undefined }> = [
+    {
+      key: 'waiting',
+      label: 'Waiting',
+      hint: 'Not delivered yet: never sent, or waiting to be sent again',
+      value: counts && counts.received + counts.retrying,
+    },
+    ...STATES.map((s) => ({ key: s, label: STATE_LABELS[s], hint: STATE_HINTS[s], value: counts?.[s] })),
+  ];
   return (
     <ul class="count-tiles" aria-label="Events by state">
-      {STATES.map((s) => (
-        <li key={s}>
+      {tiles.map((t) => (
+        <li key={t.key}>
           <a
-            class={`count-tile tile-${s}${active === s ? ' active' : ''}`}
-            href={s === 'failed' ? '#/events/failures' : `#/events?state=${s}`}
-            aria-current={active === s ? 'true' : undefined}
+            class={`count-tile tile-${t.key}${active === t.key ? ' active' : ''}`}
+            href={t.key === 'failed' ? '#/events/failures' : `#/events?state=${t.key}`}
+            aria-current={active === t.key ? 'true' : undefined}
+            title={t.hint}
           >
-            <span class="count-label">{STATE_LABELS[s]}</span>
-            <span class="count-value" data-testid={`count-${s}`}>
-              {counts ? counts[s].toLocaleString() : '–'}
+            <span class="count-label">{t.label}</span>
+            <span class="count-value" data-testid={`count-${t.key}`}>
+              {t.value === undefined ? '–' : t.value.toLocaleString()}
             </span>
+            {t.key === 'waiting' && counts && (
+              <span class="count-note">
+                {counts.received.toLocaleString()} not sent yet · {counts.retrying.toLocaleString()} to retry
+              </span>
+            )}
           </a>
         </li>
       ))}

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { CodeBlock, CopyField } from './copy-box.js';
+import { usePublicUrl } from './public-url.js';
 
 type Sdk = 'segment' | 'rudderstack';
 
@@ -46,7 +47,7 @@ interface Props {
 /** The one time a write key is visible: copy box, a clear warning, and SDK snippets using it. */
 export function KeyReveal({ sourceName, writeKey, reason, onDone }: Props) {
   const [sdk, setSdk] = useState<Sdk>('segment');
-  const origin = window.location.origin;
+  const origin = usePublicUrl().url;
   return (
     <section class="card reveal" aria-labelledby="reveal-title">
       <h2 id="reveal-title">
@@ -85,7 +86,8 @@ export function KeyReveal({ sourceName, writeKey, reason, onDone }: Props) {
             label={`${SDKS.find((s) => s.id === sdk)?.label} snippet`}
           />
           <p class="help">
-            Both SDKs post batches to <code>{origin}/v1/batch</code> with the write key as HTTP Basic user name.
+            Both SDKs post batches to <code>{origin}/v1/batch</code> with the write key as HTTP Basic user name: give
+            them the base URL, without <code>/v1</code>.
           </p>
         </div>
       </div>

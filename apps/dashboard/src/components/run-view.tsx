@@ -1,9 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
-import { formatTime, prettyJson } from '../format.js';
+import { prettyJson } from '../format.js';
 import { pipelinesApi, type RunView } from '../pipeline-form.js';
 import { RUN_LABELS } from '../pull-status.js';
 import type { RecordStatus, RunRecord } from '../pulls-types.js';
+import { explainCursor, splitDetails } from '../run-log.js';
+import { NoteTableView } from './note-table.js';
+import '../styles-tables.css';
+import { Time } from './time.js';
 
 // One run as the Pipelines page and the sync form show it: status, counts and reasons, cursor, error,
 // details, and (for syncs) the outcome of each record.
@@ -13,11 +17,14 @@ export const RUN_BADGE = { completed: 'ok', failed: 'failed', running: 'neutral'
 const COUNT_LABELS = { read: 'Read', written: 'Written', skipped: 'Skipped', failed: 'Failed' } as const;
 
 export function RunItem({ run: r, records = false }: { run: RunView; records?: boolean }) {
+  // Hubs before run numbers sent only the id (counted over every pipeline).
+  const number = r.number ?? r.id;
+  const { tables, facts } = splitDetails(r.details);
   return (
     <>
       <p>
-        <span class={`badge ${RUN_BADGE[r.status]}`}>{RUN_LABELS[r.status]}</span> <strong>Run {r.id}</strong> ·{' '}
-        {r.trigger} · started {formatTime(r.startedAt)}
+        <span class={`badge ${RUN_BADGE[r.status]}`}>{RUN_LABELS[r.status]}</span> <strong>Run {number}</strong> ·{' '}
+        {r.trigger} · started <Time at={r.startedAt} />
         {r.finishedAt !== null && ` · took ${Math.max(0, Math.round((r.finishedAt - r.startedAt) / 100) / 10)} s`}
       </p>
       <dl class="run-counts">
@@ -38,9 +45,15 @@ export function RunItem({ run: r, records = false }: { run: RunView; records?: b
         </ul>
       )}
       {(r.cursorBefore || r.cursorAfter) && (
-        <p class="small muted cursor-line">
-          Cursor <code>{r.cursorBefore ?? 'start'}</code> → <code>{r.cursorAfter ?? 'start'}</code>
-        </p>
+        <div class="small cursor-line">
+          <p>{explainCursor(r.cursorBefore, r.cursorAfter)}</p>
+          <details>
+            <summary>Saved position as stored</summary>
+            <p class="muted">
+              <code>{r.cursorBefore ?? 'none'}</code> → <code>{r.cursorAfter ?? 'none'}</code>
+            </p>
+          </details>
+        </div>
       )}
       {r.error && (
         <div class="notice error">
@@ -52,12 +65,19 @@ export function RunItem({ run: r, records = false }: { run: RunView; records?: b
           {r.error.body !== undefined && <pre class="json">{prettyJson(r.error.body)}</pre>}
         </div>
       )}
-      {r.details && Object.keys(r.details).length > 0 && (
-        <details>
-          <summary>Details</summary>
-          <pre class="json">{prettyJson(r.details)}</pre>
-        </details>
+      {facts.length > 0 && (
+        <dl class="run-facts small">
+          {facts.map((f) => (
+            <div key={f.key}>
+              <dt>{f.label}</dt>
+              <dd>{f.value}</dd>
+            </div>
+          ))}
+        </dl>
       )}
+      {tables.map((t) => (
+        <NoteTableView key={t.key} table={t} runNumber={number} />
+      ))}
       {records && r.status !== 'running' && r.counts.read > 0 && <RunRecords run={r} />}
     </>
   );
@@ -105,7 +125,7 @@ export function RunRecords({ run }: { run: RunView }) {
 
   const filterId = `run-${run.id}-status`;
   return (
-    <section class="run-records" aria-label={`Record outcomes of run ${run.id}`}>
+    <section class="run-records" aria-label={`Record outcomes of run ${run.number ?? run.id}`}>
       <div class="run-records-head">
         <h3>Record outcomes</h3>
         <label class="visually-hidden" for={filterId}>

@@ -63,7 +63,7 @@ export function SyncBanner({ rows, gated, outcomes, starting, runningAll, now, o
                 <div class="sync-main">
                   <strong class="sync-title">{title}</strong>
                   <RunBadge state={state} />
-                  <span class="muted small" title={run ? formatTime(run.startedAt, now) : undefined}>
+                  <span class="muted small" title={run ? `Started ${formatTime(run.startedAt, now)}` : undefined}>
                     {runWhen(run, now)}
                   </span>
                   {run && state !== 'running' && <span class="small sync-counts">{countsLine(run)}</span>}

@@ -9,6 +9,7 @@ import {
   sum,
   timeTicks,
 } from '../overview-data.js';
+import { formatClock, formatWeekday, zoneAbbrev } from '../format.js';
 
 // A hand-written SVG time chart (lines or stacked bars): no chart library, so the dashboard stays small.
 // Screen readers get a one-sentence summary on the SVG (role="img" makes its drawing presentational) and the
@@ -46,11 +47,11 @@ function useWidth(fallback: number) {
   return { ref, width };
 }
 
-const timeOf = (t: number) => new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-const dayOf = (t: number) => new Date(t).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric' });
+const timeOf = (t: number) => formatClock(t);
+const dayOf = (t: number) => formatWeekday(t);
 
 function bucketRange(t: number, bucketMs: number, spanMs: number): string {
-  const range = `${timeOf(t)}–${timeOf(t + bucketMs)}`;
+  const range = `${timeOf(t)}–${timeOf(t + bucketMs)} ${zoneAbbrev(t)}`;
   return spanMs > 86_400_000 ? `${dayOf(t)} ${range}` : range;
 }
 

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
-import { formatDetail, formatTime } from '../format.js';
+import { Time } from '../components/time.js';
+import { FieldList } from '../components/field-value.js';
 import { pullsApi } from '../pulls-api.js';
 import type { AccountDetail, AccountRow, GainsightCompany } from '../pulls-types.js';
 import { type Load, LoadStatus } from '../components/load.js';
@@ -247,7 +248,9 @@ export function AccountPage({ id }: { id: string }) {
             </div>
             <div>
               <dt>Synced</dt>
-              <dd>{formatTime(account.syncedAt)}</dd>
+              <dd>
+                <Time at={account.syncedAt} />
+              </dd>
             </div>
           </dl>
           <div class="account-grid">
@@ -346,7 +349,7 @@ export function AccountPage({ id }: { id: string }) {
                         <td>
                           {u.metric}
                           {u.secondary && Object.keys(u.secondary).length > 0 && (
-                            <div class="muted small">{formatDetail(u.secondary)}</div>
+                            <FieldList fields={u.secondary} apiNames class="small" />
                           )}
                         </td>
                         <td class="num">{u.value.toLocaleString()}</td>
@@ -376,14 +379,7 @@ function GainsightFields({ companies }: { companies: GainsightCompany[] }) {
             {c.name ?? 'Company'} · <span class="mono">{c.gsid}</span> · matched by{' '}
             {MATCHED_BY[c.matchedBy] ?? c.matchedBy}
           </p>
-          <dl class="details gs-fields">
-            {Object.entries(c.fields).map(([key, value]) => (
-              <div key={key}>
-                <dt>{key}</dt>
-                <dd>{formatDetail(value)}</dd>
-              </div>
-            ))}
-          </dl>
+          <FieldList fields={c.fields} apiNames class="gs-fields" />
         </div>
       ))}
     </section>

@@ -1,16 +1,29 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
+import { BacklogCard } from '../components/backlog-card.js';
 import { EventDetailPanel } from '../components/event-detail.js';
 import { EventTable } from '../components/event-table.js';
 import { STATE_LABELS } from '../components/state-badge.js';
 import { ConfirmReplayAll, CountTiles, EmptyEvents, LiveBadge } from '../components/event-widgets.js';
 import { openEventStream, type StreamStatus, throttle } from '../live.js';
 import { navigate, withQuery } from '../router.js';
-import type { EventCounts, EventRow, EventState, ReplaySelector, Source } from '../types.js';
+import type {
+  BacklogEntry,
+  EventCounts,
+  EventRow,
+  EventState,
+  EventStateFilter,
+  ReplaySelector,
+  Source,
+} from '../types.js';
 import { type Load, LoadStatus } from '../components/load.js';
 
 const PAGE = 100;
 const STATES: EventState[] = ['received', 'retrying', 'delivered', 'failed'];
+const STATE_FILTERS: Array<{ value: EventStateFilter; label: string }> = [
+  { value: 'waiting', label: 'Waiting (not delivered yet)' },
+  ...STATES.map((s) => ({ value: s, label: STATE_LABELS[s] })),
+];
 const TYPES = ['identify', 'group', 'track', 'page', 'screen', 'alias'];
 /** A burst of changes refetches the list at most this often. */
 const REFETCH_MS = 1000;
@@ -30,10 +43,12 @@ interface Props {
 export function EventsPage({ view, query }: Props) {
   const failures = view === 'failures';
   const base = failures ? '/events/failures' : '/events';
-  const state = failures ? 'failed' : ((query.get('state') as EventState | null) ?? undefined);
+  const asked = query.get('state') as EventStateFilter | null;
+  const state: EventStateFilter | undefined = failures ? 'failed' : (asked ?? undefined);
   const type = query.get('type') ?? undefined;
   const errorCode = query.get('errorCode') ?? undefined;
   const sourceId = query.get('sourceId') ?? undefined;
+  const search = query.get('search') ?? undefined;
 
   const [rows, setRows] = useState<EventRow[]>([]);
   const [hasMore, setHasMore] = useState(false);
@@ -44,7 +59,11 @@ export function EventsPage({ view, query }: Props) {
   const [sources, setSources] = useState<Source[]>([]);
   const [replaying, setReplaying] = useState<string | undefined>();
   const [notice, setNotice] = useState<Notice | undefined>();
+  // What is typed in the search box; it applies on Enter (exact ids, emails and event names).
+  const [draft, setDraft] = useState(search ?? '');
+  useEffect(() => setDraft(search ?? ''), [search]);
   const [knownCodes, setKnownCodes] = useState<string[]>([]);
+  const [backlog, setBacklog] = useState<{ backlog: BacklogEntry[]; at: number } | undefined>();
   const request = useRef(0);
   const shown = useRef(PAGE);
 
@@ -53,7 +72,12 @@ export function EventsPage({ view, query }: Props) {
     const mine = ++request.current;
     try {
       const limit = Math.min(1000, Math.max(PAGE, shown.current));
-      const answer = await api.events({ state, type, errorCode, sourceId, limit });
+      // The backlog is a side note: its failure leaves the last one shown.
+      void api.backlog().then(
+        (b) => mine === request.current && setBacklog(b),
+        () => {},
+      );
+      const answer = await api.events({ state, type, errorCode, sourceId, search, limit });
       if (mine !== request.current) return;
       setRows(answer.events);
       setCounts(answer.counts);
@@ -64,7 +88,7 @@ export function EventsPage({ view, query }: Props) {
     } catch (e) {
       if (mine === request.current && !quiet(e)) setLoad({ state: 'error', message: messageOf(e) });
     }
-  }, [state, type, errorCode, sourceId]);
+  }, [state, type, errorCode, sourceId, search]);
 
   // The live stream outlives filter changes: it calls whatever refetch is current.
   const current = useRef(refetch);
@@ -107,7 +131,7 @@ export function EventsPage({ view, query }: Props) {
     const last = rows[rows.length - 1];
     if (!last) return;
     try {
-      const answer = await api.events({ state, type, errorCode, sourceId, before: last.id, limit: PAGE });
+      const answer = await api.events({ state, type, errorCode, sourceId, search, before: last.id, limit: PAGE });
       setRows((list) => [...list, ...answer.events]);
       shown.current = rows.length + answer.events.length;
       setHasMore(answer.events.length === PAGE);
@@ -142,15 +166,16 @@ export function EventsPage({ view, query }: Props) {
   };
 
   const setFilter = (patch: Record<string, string | undefined>) =>
-    navigate(withQuery(base, { state: failures ? undefined : state, type, errorCode, sourceId, ...patch }));
+    navigate(withQuery(base, { state: failures ? undefined : state, type, errorCode, sourceId, search, ...patch }));
 
   const selected = rows.find((r) => r.id === selectedId);
   const codes = errorCode && !knownCodes.includes(errorCode) ? [...knownCodes, errorCode] : knownCodes;
-  const filtered = Boolean(type || errorCode || sourceId || (!failures && state));
+  const filtered = Boolean(type || errorCode || sourceId || search || (!failures && state));
   const replayFilter = {
     ...(type ? { type } : {}),
     ...(errorCode ? { errorCode } : {}),
     ...(sourceId ? { sourceId } : {}),
+    ...(search ? { search } : {}),
   };
   const canReplayFilter = Object.keys(replayFilter).length > 0;
 
@@ -165,6 +190,7 @@ export function EventsPage({ view, query }: Props) {
       </div>
 
       <CountTiles counts={counts} active={failures ? 'failed' : state} />
+      {!failures && <BacklogCard entries={backlog?.backlog} now={backlog?.at ?? Date.now()} />}
 
       <nav class="tabs" aria-label="Event views">
         <a href="#/events" class={failures ? 'tab' : 'tab active'} aria-current={failures ? undefined : 'page'}>
@@ -186,9 +212,9 @@ export function EventsPage({ view, query }: Props) {
             <label for="filter-state">State</label>
             <select id="filter-state" value={state ?? ''} onChange={(e) => setFilter({ state: e.currentTarget.value })}>
               <option value="">All states</option>
-              {STATES.map((s) => (
-                <option key={s} value={s}>
-                  {STATE_LABELS[s]}
+              {STATE_FILTERS.map((f) => (
+                <option key={f.value} value={f.value}>
+                  {f.label}
                 </option>
               ))}
             </select>
@@ -219,6 +245,28 @@ export function EventsPage({ view, query }: Props) {
               </option>
             ))}
           </select>
+        </div>
+        <div class="field search-field">
+          <label for="filter-search">Search</label>
+          <input
+            id="filter-search"
+            type="search"
+            value={draft}
+            placeholder="User id, email, messageId or event name"
+            aria-describedby="filter-search-help"
+            onInput={(e) => {
+              const value = e.currentTarget.value;
+              setDraft(value);
+              // Clearing the box (its × or the last character) shows everything again.
+              if (value === '' && search) setFilter({ search: undefined });
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') setFilter({ search: draft.trim() || undefined });
+            }}
+          />
+          <span id="filter-search-help" class="visually-hidden">
+            Press Enter to search. Ids match exactly; emails and event names in any case.
+          </span>
         </div>
         {sources.length > 1 && (
           <div class="field">
@@ -256,7 +304,7 @@ export function EventsPage({ view, query }: Props) {
               type="button"
               class="button"
               disabled={!canReplayFilter || replaying !== undefined}
-              title={canReplayFilter ? undefined : 'Choose a type, an error code or a source first'}
+              title={canReplayFilter ? undefined : 'Choose a type, an error code, a source or a search first'}
               onClick={() => void replay({ filter: replayFilter }, 'filter')}
             >
               {replaying === 'filter' ? 'Replaying…' : 'Replay all matching filter'}

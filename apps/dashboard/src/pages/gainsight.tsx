@@ -3,7 +3,7 @@ import { ApiError, api } from '../api.js';
 import { PullCommon } from '../components/pull-common.js';
 import { kindSuffix, PullSection, shortTitle } from '../components/pull-section.js';
 import { type Outcome, SyncBanner } from '../components/sync-banner.js';
-import { timeAgo } from '../format.js';
+import { Time } from '../components/time.js';
 import { anyRunning, DEFAULT_PRESETS, runAllOutcome } from '../pull-status.js';
 import { pullsApi } from '../pulls-api.js';
 import type { Pipeline, PipelineKindInfo, PullsCommonView } from '../pulls-types.js';
@@ -305,14 +305,18 @@ function ConnectionStatus({
           <>
             <span class="badge ok">Connected</span>{' '}
             <strong>{typeof objects === 'number' ? `${objects} objects discovered` : check.summary}</strong>{' '}
-            <span class="muted small">checked {timeAgo(check.at, now)}</span>
+            <span class="muted small">
+              checked <Time at={new Date(check.at).getTime()} now={now} seconds={false} />
+            </span>
           </>
         )}
         {check && !check.ok && (
           <>
             <span class="badge failed">Failed</span> <code class="code">{check.error.code}</code>{' '}
             <span class="error-text">{check.error.message}</span>{' '}
-            <span class="muted small">checked {timeAgo(check.at, now)}</span>
+            <span class="muted small">
+              checked <Time at={new Date(check.at).getTime()} now={now} seconds={false} />
+            </span>
           </>
         )}
         {failure && (

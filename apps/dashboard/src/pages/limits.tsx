@@ -17,6 +17,16 @@ export function windowName(windowMs: number, label?: string): string {
   return label ? `This ${label}` : `Per ${Math.round(windowMs / 1000)} s`;
 }
 
+/**
+ * A budget's name for people: the connections that spend it ("Demo Salesforce", "Prod and Sandbox
+ * Gainsight" reads better than `127.0.0.1:41835:3MVG9sim…`); the vendor account only when none is left.
+ */
+export function budgetLabel(row: Pick<LimitRow, 'account' | 'connections'>): string {
+  const names = row.connections;
+  if (names.length === 0) return vendorAccount(row.account);
+  return names.length === 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
 /** Vendor call budgets per account and bucket: how much of each window the hub has spent. */
 export function LimitsPage() {
   const [limits, setLimits] = useState<LimitRow[]>([]);
@@ -72,12 +82,15 @@ export function LimitsPage() {
           </p>
         </div>
       )}
-      {[...accounts].map(([account, rows]) => (
-        <section key={account} class="card limit-card" aria-labelledby={`acct-${account}`}>
-          <h2 id={`acct-${account}`}>
-            <span class="connector-tag">{rows[0]?.connector}</span> {vendorAccount(account)}
+      {[...accounts].map(([account, rows], i) => (
+        <section key={account} class="card limit-card" aria-labelledby={`budget-${i}`}>
+          <h2 id={`budget-${i}`}>
+            <span class="connector-tag">{rows[0]?.connector}</span> {rows[0] ? budgetLabel(rows[0]) : account}
           </h2>
-          <p class="muted small">Connections: {rows[0]?.connections.join(', ')}</p>
+          <p class="muted small account-line">
+            {(rows[0]?.connections.length ?? 0) > 1 ? 'One budget for these connections: ' : ''}vendor account{' '}
+            <code title={account}>{vendorAccount(account)}</code>
+          </p>
           {rows.map((row) => (
             <div key={row.bucket} class="bucket">
               <h3>

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, checkToken, saveToken } from '../api.js';
 
@@ -9,7 +10,7 @@ interface Props {
 
 export function LoginPage({ message, version, onSignedIn }: Props) {
   const [token, setToken] = useState('');
-  const [error, setError] = useState<string | undefined>();
+  const [error, setError] = useState<ComponentChildren>();
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: Event) => {
@@ -27,7 +28,13 @@ export function LoginPage({ message, version, onSignedIn }: Props) {
         onSignedIn(value);
         return;
       }
-      setError('That token was not accepted. Check the admin token the hub printed at start-up.');
+      setError(
+        <>
+          That token was not accepted. Use the admin token the hub printed at its first start (or{' '}
+          <code>SYNCHUB_ADMIN_TOKEN</code> when it is set). Lost it? Run <code>synchub token</code> where the hub runs:
+          it prints a new one (the old one stops working).
+        </>,
+      );
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     } finally {
@@ -42,7 +49,9 @@ export function LoginPage({ message, version, onSignedIn }: Props) {
           <span class="brand-mark" aria-hidden="true" />
           <h1>Synchub</h1>
         </div>
-        <p class="muted">Sign in with the hub's admin token. It is kept for this browser tab only.</p>
+        <p class="muted">
+          Sign in with the hub's admin token. This browser keeps it, in every tab, until you sign out.
+        </p>
         {message && !error && (
           <p class="notice info" role="status">
             {message}

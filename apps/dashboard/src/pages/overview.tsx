@@ -1,8 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, api, request } from '../api.js';
+import { BacklogCard } from '../components/backlog-card.js';
 import { CountTiles } from '../components/event-widgets.js';
 import { TimeChart } from '../components/time-chart.js';
-import { timeAgo, timeUntil, vendorAccount } from '../format.js';
+import { SortHeader, useSort } from '../components/sortable.js';
+import { Time } from '../components/time.js';
+import { formatTime, timeUntil, vendorAccount, zoneLabel } from '../format.js';
 import { openEventStream, throttle } from '../live.js';
 import {
   bucketLength,
@@ -17,7 +20,7 @@ import {
 import { navigate, withQuery } from '../router.js';
 import type { Pipeline, Run } from '../pulls-types.js';
 import type { LimitRow } from '../types.js';
-import { windowName } from './limits.js';
+import { budgetLabel, windowName } from './limits.js';
 import { type Load, LoadStatus } from '../components/load.js';
 import '../styles-overview.css';
 
@@ -146,11 +149,14 @@ export function OverviewPage({ query }: { query: URLSearchParams }) {
       </div>
       <LoadStatus load={load} what="the overview" />
       {answer && <CountTiles counts={answer.counts} active={undefined} />}
+      {answer && <BacklogCard entries={answer.backlog} now={at} />}
       {events && calls && (
         <div class="overview-grid">
           <section class="card chart-card" aria-labelledby="chart-events">
             <h2 id="chart-events">Events</h2>
-            <p class="muted small">Received, delivered and failed, per {bucketLength(events.bucketMs)}.</p>
+            <p class="muted small">
+              Received, delivered and failed, per {bucketLength(events.bucketMs)}; times in {zoneLabel()}.
+            </p>
             <TimeChart
               data={events}
               mode="lines"
@@ -202,8 +208,8 @@ function BudgetSummary({ limits, now }: { limits: LimitRow[] | undefined; now: n
             <li key={`${row.account}:${row.bucket}`} class="budget-item">
               <div class="budget-name">
                 <span class="connector-tag">{row.connector}</span>{' '}
-                <span class="budget-account" title={row.account}>
-                  {vendorAccount(row.account)}
+                <span class="budget-account" title={`Vendor account ${vendorAccount(row.account)}`}>
+                  {budgetLabel(row)}
                 </span>{' '}
                 <span class="muted small">{row.bucket}</span>
               </div>
@@ -213,7 +219,10 @@ function BudgetSummary({ limits, now }: { limits: LimitRow[] | undefined; now: n
                   .map((u) => {
                     const share = u.limit > 0 ? Math.min(1, u.used / u.limit) : 0;
                     return (
-                      <li key={u.window.windowMs} title={`Resets ${timeUntil(u.resetsAt, now)}`}>
+                      <li
+                        key={u.window.windowMs}
+                        title={`Room comes back ${timeUntil(u.resetsAt, now)} (${formatTime(u.resetsAt, now)})`}
+                      >
                         <span class="budget-window">{windowName(u.window.windowMs, u.window.label)}</span>
                         <span
                           class={`mini-bar${share >= 0.9 ? ' high' : share >= 0.7 ? ' mid' : ''}`}
@@ -256,17 +265,28 @@ function BudgetSummary({ limits, now }: { limits: LimitRow[] | undefined; now: n
 
 const RUN_BADGE: Record<Run['status'], string> = { running: 'neutral', completed: 'ok', failed: 'failed' };
 
-/** The pipelines that ran most recently, newest first, with their last run's outcome. */
+/** The pipelines that ran most recently, newest first, with their last run's outcome (sortable). */
 function RunSummary({ pipelines, now }: { pipelines: Pipeline[] | undefined; now: number }) {
   const ran = (pipelines ?? [])
     .filter((p): p is Pipeline & { lastRun: Run } => p.lastRun !== null)
     .sort((a, b) => b.lastRun.startedAt - a.lastRun.startedAt)
     .slice(0, 6);
   const never = (pipelines?.length ?? 0) - ran.length;
+  const { sorted, sort, toggle } = useSort(ran, (p, key) =>
+    key === 'name'
+      ? p.name
+      : key === 'when'
+        ? (p.lastRun.finishedAt ?? p.lastRun.startedAt)
+        : p.lastRun.counts[key as 'read' | 'written' | 'skipped' | 'failed'],
+  );
+  const header = (label: string, column: string, num?: boolean) => (
+    <SortHeader label={label} column={column} sort={sort} onSort={toggle} num={num} />
+  );
   return (
     <section class="card summary-card" aria-labelledby="runs">
       <div class="summary-head">
         <h2 id="runs">Latest pipeline runs</h2>
+        <a href="#/pipelines">All pipelines</a>
       </div>
       {!pipelines && <p class="muted">Loading…</p>}
       {pipelines?.length === 0 && <p class="muted">No pipelines yet.</p>}
@@ -276,34 +296,32 @@ function RunSummary({ pipelines, now }: { pipelines: Pipeline[] | undefined; now
           <table class="table compact">
             <thead>
               <tr>
-                <th scope="col">Pipeline</th>
-                <th scope="col">Last run</th>
-                <th scope="col" class="num">
-                  Read
-                </th>
-                <th scope="col" class="num">
-                  Written
-                </th>
-                <th scope="col" class="num">
-                  Failed
-                </th>
+                {header('Pipeline', 'name')}
+                {header('Last run', 'when')}
+                {header('Read', 'read', true)}
+                {header('Written', 'written', true)}
+                {header('Skipped', 'skipped', true)}
+                {header('Failed', 'failed', true)}
               </tr>
             </thead>
             <tbody>
-              {ran.map((p) => (
+              {sorted.map((p) => (
                 <tr key={p.id}>
                   <td>
                     {p.name}
-                    <span class="muted small run-kind">{p.kind}</span>
+                    <span class="muted small run-kind">
+                      {p.kind} · run {p.lastRun.number ?? p.lastRun.id}
+                    </span>
                   </td>
-                  <td class="nowrap">
+                  <td>
                     <span class={`badge ${RUN_BADGE[p.lastRun.status] ?? 'neutral'}`}>{p.lastRun.status}</span>{' '}
-                    <span class="muted small">
-                      {timeAgo(new Date(p.lastRun.finishedAt ?? p.lastRun.startedAt).toISOString(), now)}
+                    <span class="muted small run-when">
+                      <Time at={p.lastRun.finishedAt ?? p.lastRun.startedAt} now={now} seconds={false} />
                     </span>
                   </td>
                   <td class="num">{p.lastRun.counts.read.toLocaleString()}</td>
                   <td class="num">{p.lastRun.counts.written.toLocaleString()}</td>
+                  <td class="num">{p.lastRun.counts.skipped.toLocaleString()}</td>
                   <td class="num">{p.lastRun.counts.failed.toLocaleString()}</td>
                 </tr>
               ))}

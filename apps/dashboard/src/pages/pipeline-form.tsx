@@ -259,8 +259,19 @@ function KindForm({ kind, loaded }: { kind: PipelineKindInfo; loaded: Loaded }) 
       )}
       <div class={`field${errors['name'] ? ' invalid' : ''}`}>
         <FieldLabel id="f-name" text="Name" required />
-        <input id="f-name" value={name} onInput={(e) => setName(e.currentTarget.value)} autoComplete="off" />
-        {errors['name'] && <p class="field-error">{errors['name']}</p>}
+        <input
+          id="f-name"
+          value={name}
+          onInput={(e) => setName(e.currentTarget.value)}
+          autoComplete="off"
+          aria-invalid={errors['name'] ? true : undefined}
+          aria-describedby={errors['name'] ? 'f-name-error' : undefined}
+        />
+        {errors['name'] && (
+          <p class="field-error" id="f-name-error">
+            {errors['name']}
+          </p>
+        )}
       </div>
       {select(
         'connectionId',

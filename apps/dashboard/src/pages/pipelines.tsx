@@ -3,8 +3,8 @@ import { ApiError, api } from '../api.js';
 import { enc, pipelinesApi, type RunView } from '../pipeline-form.js';
 import { RUN_BADGE as BADGE, RunItem, RunRecords } from '../components/run-view.js';
 import { takeFlash } from '../flash.js';
-import { timeUntil } from '../format.js';
-import { anyRunning, countsLine, CUSTOM, presetOf, RUN_LABELS, runStateOf, runWhen } from '../pull-status.js';
+import { Time } from '../components/time.js';
+import { anyRunning, countsLine, CUSTOM, presetOf, RUN_LABELS, runStateOf } from '../pull-status.js';
 import type { Pipeline, PipelineKindInfo } from '../pulls-types.js';
 import type { Connection } from '../types.js';
 import '../styles-pipelines.css';
@@ -13,9 +13,6 @@ export { PipelineFormPage } from './pipeline-form.js';
 
 // Every scheduled pipeline (Gainsight pulls, the Pendo ↔ Salesforce ↔ Gainsight bridge, …), grouped by
 // the kind's group: schedule, next and last run, a Run button and each run's counts, cursor and error.
-
-/** "just now", "3 min ago" after the Completed/Failed badge; "Started 2 min ago" while running. */
-const when = (p: Pipeline) => (p.lastRun ? runWhen(p.lastRun).replace(/^(Completed|Failed) /, '') : '');
 
 const nameOf = (connections: Connection[], id: unknown) => connections.find((c) => c.id === id)?.name ?? '?';
 
@@ -145,14 +142,20 @@ export function PipelinesPage() {
                           {kind?.title ?? p.kind} · {connectionLine(p, data.connections)}
                         </div>
                       </th>
-                      <td>
+                      <td data-label="Schedule">
                         {preset === CUSTOM ? <code>{p.schedule}</code> : preset}
                         {!p.enabled && <div class="badge neutral">Disabled</div>}
                       </td>
-                      <td class="nowrap">{p.enabled && p.nextRunAt ? timeUntil(p.nextRunAt) : '—'}</td>
-                      <td aria-live="polite">
+                      <td class="nowrap" data-label="Next run">
+                        {p.enabled && p.nextRunAt ? <Time at={p.nextRunAt} seconds={false} /> : '—'}
+                      </td>
+                      <td aria-live="polite" data-label="Last run">
                         <span class={`badge ${BADGE[state]}`}>{RUN_LABELS[state]}</span>{' '}
-                        <span class="small">{when(p)}</span>
+                        {p.lastRun && (
+                          <span class="small">
+                            <Time at={p.lastRun.finishedAt ?? p.lastRun.startedAt} seconds={false} />
+                          </span>
+                        )}
                         <div class="muted small">{countsLine(p.lastRun)}</div>
                       </td>
                       <td class="actions">

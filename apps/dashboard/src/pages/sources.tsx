@@ -5,7 +5,11 @@ import { LoadStatus, useLoad } from '../components/load.js';
 import { FieldLabel } from '../components/schema-field.js';
 import { KeyReveal } from '../components/key-reveal.js';
 import { formatDate } from '../format.js';
-import type { Destination, Source } from '../types.js';
+import type { Destination, PublicUrl, Refusal, Source } from '../types.js';
+import { CopyField } from '../components/copy-box.js';
+import { LoopbackWarning, usePublicUrl } from '../components/public-url.js';
+import { Time } from '../components/time.js';
+import '../styles-sources.css';
 
 type Reveal = { sourceName: string; writeKey: string; reason: 'created' | 'rotated' };
 
@@ -18,10 +22,13 @@ export function SourcesPage() {
   const [destinations, setDestinations] = useState<Destination[]>([]);
   const [reveal, setReveal] = useState<Reveal | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
+  const [refusals, setRefusals] = useState<Refusal[]>([]);
+  const publicUrl = usePublicUrl();
   const { load, refresh } = useLoad(async () => {
-    const [list, dests] = await Promise.all([api.sources(), api.destinations()]);
+    const [list, dests, refused] = await Promise.all([api.sources(), api.destinations(), api.refusals()]);
     setSources(list);
     setDestinations(dests);
+    setRefusals(refused);
   });
 
   const showKey = (next: Reveal) => {
@@ -37,11 +44,12 @@ export function SourcesPage() {
         <div>
           <h1>Sources</h1>
           <p class="muted">
-            Apps send Segment/RudderStack-style events to <code>{window.location.origin}/v1</code> with a source’s write
-            key; the hub stores them and delivers them to the source’s destination.
+            Apps send Segment/RudderStack-style events to this hub with a source’s write key; the hub stores them and
+            delivers them to the source’s destination.
           </p>
         </div>
       </div>
+      <IngestAddress publicUrl={publicUrl} />
       {reveal && <KeyReveal {...reveal} onDone={() => setReveal(undefined)} />}
       <SuccessNotice text={notice} />
       <LoadStatus load={load} what="sources" onRetry={() => void refresh()} />
@@ -81,6 +89,101 @@ export function SourcesPage() {
               ))}
             </ListTable>
           )}
+          <RefusedRequests refusals={refusals} sources={sources} onRefresh={() => void refresh()} />
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Where SDKs and the HTTP API send: the hub's public URL, and the `/v1` mistake spelled out. */
+function IngestAddress({ publicUrl }: { publicUrl: PublicUrl }) {
+  const base = publicUrl.url;
+  return (
+    <section class="card ingest-address" aria-labelledby="ingest-address">
+      <h2 id="ingest-address">Where apps send events</h2>
+      <LoopbackWarning publicUrl={publicUrl} what="Apps and SDKs" />
+      <CopyField id="ingest-base-url" label="SDK dataPlaneUrl (RudderStack) or host (Segment)" value={base} />
+      <p class="help">
+        The base URL, <strong>without</strong> <code>/v1</code>: the SDKs add <code>/v1/batch</code> themselves, so{' '}
+        <code>{base}/v1</code> as a <code>dataPlaneUrl</code> sends to <code>/v1/v1/batch</code> and gets “Not Found”.
+      </p>
+      <p class="help">
+        HTTP API: <code>POST {base}/v1/batch</code> (or <code>/v1/identify</code>, <code>/v1/group</code>,{' '}
+        <code>/v1/track</code>, <code>/v1/page</code>, <code>/v1/screen</code>, <code>/v1/alias</code>) with the write
+        key as the Basic auth user name.{' '}
+        {publicUrl.configured ? (
+          <>
+            This is <code>SYNCHUB_PUBLIC_URL</code>.
+          </>
+        ) : (
+          <>
+            The hub’s listening address; set <code>SYNCHUB_PUBLIC_URL</code> when apps reach it at another URL (a proxy,
+            a domain).
+          </>
+        )}
+      </p>
+    </section>
+  );
+}
+
+const SHOWN_REFUSALS = 50;
+
+/** Requests ingest refused, per source: status, reason, how many and when last (the hub counts them). */
+function RefusedRequests(props: { refusals: Refusal[]; sources: Source[]; onRefresh: () => void }) {
+  const { refusals, sources } = props;
+  const nameOf = (id: string | null) =>
+    id === null ? 'No source (unknown write key)' : (sources.find((s) => s.id === id)?.name ?? 'A deleted source');
+  const total = refusals.reduce((n, r) => n + r.count, 0);
+  return (
+    <section class="card refusals" aria-labelledby="refusals-title">
+      <div class="refusals-head">
+        <h2 id="refusals-title">Refused requests</h2>
+        <button type="button" class="button small" onClick={props.onRefresh}>
+          Refresh
+        </button>
+      </div>
+      {refusals.length === 0 ? (
+        <p class="muted">None: ingest has accepted every request so far.</p>
+      ) : (
+        <>
+          <p class="muted small">
+            {total.toLocaleString()} request{total === 1 ? '' : 's'} refused, by source and reason (nothing of a refused
+            request is stored; the SDK may retry it).
+          </p>
+          <div class="scroll-x">
+            <table class="table compact-table">
+              <caption class="visually-hidden">Refused requests by source and reason</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Source</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Reason</th>
+                  <th scope="col" class="num">
+                    Requests
+                  </th>
+                  <th scope="col">Last</th>
+                </tr>
+              </thead>
+              <tbody>
+                {refusals.slice(0, SHOWN_REFUSALS).map((r) => (
+                  <tr key={`${r.sourceId}:${r.code}:${r.reason}`}>
+                    <td>{nameOf(r.sourceId)}</td>
+                    <td>
+                      <span class="badge failed" title={r.code}>
+                        {r.status}
+                      </span>
+                    </td>
+                    <td class="refusal-reason">{r.reason}</td>
+                    <td class="num">{r.count.toLocaleString()}</td>
+                    <td class="nowrap">
+                      <Time at={r.lastAt} seconds={false} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
     </section>

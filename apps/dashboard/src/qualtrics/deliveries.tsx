@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
-import { formatTime, timeUntil } from '../format.js';
+import { Time } from '../components/time.js';
 import { type Delivery, type DeliveryCounts, type DeliveryState, qualtricsApi, type Trigger } from './api.js';
 
 const LABELS: Record<DeliveryState, string> = {
@@ -126,7 +126,11 @@ export function DeliveriesSection({ deliveries, counts, triggers, filter, onFilt
                 <td>
                   <span class={`badge ${BADGE[d.state]}`}>{LABELS[d.state]}</span>
                   {d.attempts > 1 && <div class="muted small">{d.attempts} attempts</div>}
-                  {d.state === 'retrying' && <div class="muted small">next {timeUntil(d.nextAttemptAt)}</div>}
+                  {d.state === 'retrying' && (
+                    <div class="muted small">
+                      next <Time at={d.nextAttemptAt} relative />
+                    </div>
+                  )}
                 </td>
                 <td>{d.statusCode ?? '—'}</td>
                 <td class="small ids">
@@ -146,7 +150,9 @@ export function DeliveriesSection({ deliveries, counts, triggers, filter, onFilt
                     '—'
                   )}
                 </td>
-                <td class="nowrap">{formatTime(d.deliveredAt ?? d.createdAt)}</td>
+                <td class="nowrap">
+                  <Time at={d.deliveredAt ?? d.createdAt} />
+                </td>
                 <td class="actions">
                   {d.state === 'failed' && d.origin !== 'test' && !accepted(d) && (
                     <button

@@ -6,6 +6,7 @@ import { DeliveriesSection } from './deliveries.js';
 import { TriggerCard } from './trigger-card.js';
 import { NewTriggerForm, SecretReveal } from './trigger-form.js';
 import { type Load, LoadStatus } from '../components/load.js';
+import { LoopbackWarning, usePublicUrl } from '../components/public-url.js';
 import './qualtrics.css';
 
 type Reveal = { answer: SecretAnswer; reason: 'created' | 'rotated' };
@@ -15,6 +16,7 @@ const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Gainsight ↔ Qualtrics: workflow triggers (webhook + event rules), Test (dry run, then confirmed), deliveries. */
 export function QualtricsPage() {
+  const publicUrl = usePublicUrl();
   const [connections, setConnections] = useState<Connection[]>([]);
   const [sources, setSources] = useState<Source[]>([]);
   const [triggers, setTriggers] = useState<Trigger[]>([]);
@@ -93,6 +95,10 @@ export function QualtricsPage() {
       )}
       {load.state === 'ready' && connections.length > 0 && (
         <>
+          <LoopbackWarning
+            publicUrl={publicUrl}
+            what="Gainsight’s Rules Engine (calling the webhook URLs) and callers"
+          />
           {showForm && (
             <NewTriggerForm
               connections={connections}

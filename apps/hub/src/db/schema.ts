@@ -17,6 +17,16 @@ export interface MetaTable {
   value: string;
 }
 
+/** Requests ingest refused, per source (`''`: no source), error code and reason (migration 0014). */
+export interface IngestRefusalsTable {
+  source_id: string;
+  code: string;
+  reason: string;
+  count: number;
+  first_at: number;
+  last_at: number;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   at: string;
@@ -72,6 +82,20 @@ export interface EventsTable {
   updated_at: number;
   /** Vendor calls that carried this event and got no answer (see migration 0008). */
   unanswered_sends: Generated<number>;
+}
+
+export type AttemptOutcome = 'delivered' | 'retry' | 'failed';
+
+/** One delivery attempt of an event (see migration 0013); the newest few per event are kept. */
+export interface EventAttemptsTable {
+  id: Generated<number>;
+  event_id: number;
+  /** 1 for the first try; a replay starts again at 1. */
+  attempt: number;
+  at: number;
+  outcome: AttemptOutcome;
+  destination_id: string | null;
+  error_json: string | null;
 }
 
 export interface PipelinesTable {
@@ -228,6 +252,7 @@ export interface PluginStateTable {
 }
 
 export interface Database {
+  ingest_refusals: IngestRefusalsTable;
   plugin_state: PluginStateTable;
   accounts: AccountsTable;
   cs_companies: CsCompaniesTable;
@@ -242,6 +267,7 @@ export interface Database {
   sources: SourcesTable;
   destinations: DestinationsTable;
   events: EventsTable;
+  event_attempts: EventAttemptsTable;
   connections: ConnectionsTable;
   meta: MetaTable;
   audit_log: AuditLogTable;

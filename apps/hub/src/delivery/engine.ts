@@ -21,6 +21,8 @@ import {
 } from '../destinations.js';
 import type { HubLogger } from '../logger.js';
 import { getOrCreate } from '../util.js';
+import { createKnownUsers } from './known-users.js';
+import { createAttemptLog } from './attempts.js';
 import { deliverMapped } from './mapped.js';
 import { backoffMs } from './outcome.js';
 
@@ -57,6 +59,7 @@ export interface CycleSummary {
 
 interface Row {
   id: number;
+  source_id: string;
   payload_json: string;
   attempts: number;
 }
@@ -92,6 +95,10 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
   const refreshMs = deps.refreshMs ?? 1000;
   // Memory each destination keeps between windows (vendor id caches…); lost on restart by design.
   const states = new Map<string, Map<string, unknown>>();
+  // Every attempt's outcome, written with the event's own (in `apply`'s transaction).
+  const attemptLog = createAttemptLog(db);
+  // Events each of a destination's latest vendor calls carried (the backlog's estimate divides by it).
+  const callSizes = new Map<string, number[]>();
   // Entity keys of events still queued, per destination: computed once per event, rebuilt after a restart.
   const keyCache = new Map<string, Map<number, string[]>>();
   const controller = new AbortController();
@@ -99,9 +106,10 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
   const locks = new Map<string, Promise<unknown>>();
   let supervisor: Promise<void> | undefined;
   let stopped = false;
+  const users = createKnownUsers(db);
 
   const due = sqlite.prepare(
-    `SELECT e.id, e.payload_json, e.attempts FROM events e JOIN sources s ON s.id = e.source_id
+    `SELECT e.id, e.source_id, e.payload_json, e.attempts FROM events e JOIN sources s ON s.id = e.source_id
      WHERE s.destination_id = ? AND e.state IN ('received', 'retrying') AND e.next_attempt_at <= ?
      ORDER BY e.id LIMIT ?`,
   );
@@ -160,16 +168,18 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
       const t = now();
       const keys = keyCache.get(destinationId);
       for (const [id, o] of outcomes) {
+        const attempt = (attempts.get(id) ?? 0) + 1;
         if (o.kind === 'delivered') {
           markDelivered.run(t, destinationId, t, t, id);
+          attemptLog.record(id, attempt, t, destinationId, o);
           summary.delivered += 1;
           keys?.delete(id);
           continue;
         }
-        const attempt = (attempts.get(id) ?? 0) + 1;
         if (o.kind === 'retry' && attempt < maxAttempts) {
           const at = Math.max(o.at ?? 0, t + backoffMs(attempt, deps.random));
           markRetry.run(at, destinationId, JSON.stringify(o.error), t, id);
+          attemptLog.record(id, attempt, t, destinationId, o);
           summary.retrying += 1;
         } else {
           const error =
@@ -177,6 +187,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
               ? { ...o.error, message: `gave up after ${attempt} attempts: ${o.error.message}` }
               : o.error;
           markFailed.run(destinationId, JSON.stringify(error), t, id);
+          attemptLog.record(id, attempt, t, destinationId, { kind: 'failed', error });
           summary.failed += 1;
           keys?.delete(id);
         }
@@ -288,7 +299,11 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
     const { definition, target } = prepared;
     const host = hostSettingsOf(destination.settings);
     const settings = ownSettingsOf(definition, destination.settings);
-    const events = rows.map((r) => ({ id: r.id, message: JSON.parse(r.payload_json) as TrackingMessage }));
+    const events = rows.map((r) => ({
+      id: r.id,
+      sourceId: r.source_id,
+      message: JSON.parse(r.payload_json) as TrackingMessage,
+    }));
     const accepted = new Set<string>(definition.messageTypes);
     const attempts = new Map(rows.map((r) => [r.id, r.attempts]));
     const summary: CycleSummary = {
@@ -343,6 +358,8 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
       if (controller.signal.aborted) throw new ConnectorError('transient', 'Delivery is stopping');
       const mine = ids.filter((id) => inWindow.has(id));
       sends(mine, countSend);
+      const sizes = getOrCreate(callSizes, destination.id, () => []);
+      if (sizes.push(mine.length) > CALL_SAMPLE) sizes.shift();
       try {
         const answer = await call();
         sends(mine, countAnswer);
@@ -364,6 +381,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
                 settings,
                 target,
                 state: stateOf(destination.id),
+                users,
                 onOutcome,
                 sending,
               })
@@ -525,6 +543,11 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
 
   return {
     runOnce,
+    /** Over a destination's latest vendor calls (since the engine started): how many, and events carried. */
+    callsOf(destinationId: string): { calls: number; events: number } {
+      const sizes = callSizes.get(destinationId) ?? [];
+      return { calls: sizes.length, events: sizes.reduce((a, b) => a + b, 0) };
+    },
     /** Deliver until nothing is due (tests and benchmarks); returns the summaries of every cycle. */
     async drain(maxCycles = 10_000): Promise<CycleSummary[]> {
       const all: CycleSummary[] = [];
@@ -557,6 +580,9 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
 }
 
 export type DeliveryEngine = ReturnType<typeof createDeliveryEngine>;
+
+/** Vendor calls per destination the engine remembers the size of. */
+const CALL_SAMPLE = 200;
 
 /** A call that got no answer: the vendor may or may not have received it. */
 function unanswered(error: unknown): boolean {

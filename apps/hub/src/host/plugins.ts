@@ -11,7 +11,7 @@ import {
   loadFlows,
 } from '@synchub/registry';
 import { Migrator } from 'kysely';
-import type { Db } from '../db/index.js';
+import { type Db, withoutSyncs } from '../db/index.js';
 import type { DestinationOffer } from '../destinations.js';
 import type { HubLogger } from '../logger.js';
 import type { PipelineKind } from '../pipelines/kind.js';
@@ -74,6 +74,8 @@ export interface LoadPluginsOptions {
   /** Folders scanned in order (earlier wins a clash): the hub's node_modules, built-in flows, plugins. */
   dirs: readonly string[];
   conditions?: readonly string[] | undefined;
+  /** Which packages get their forms turned into JSON Schema at load (registry LoadOptions.checkForms; default all). */
+  checkForms?: ((packageDir: string) => boolean) | undefined;
   /** The host's own kinds (the generic sync…): they win any clash. */
   hubKinds: readonly PipelineKind[];
   extraConnectors?: readonly LoadedConnector[] | undefined;
@@ -95,6 +97,23 @@ export function pluginDirs(options: {
 }
 
 /**
+ * A `checkForms` that leaves out the packages under `dir` (real paths): the hub passes the workspace's
+ * `packages/` folder. Turning every form of the built-in plugins into JSON Schema was ~0.05 s of CPU at each
+ * start, for packages whose tests do it (packages/registry/src/workspace.test.ts); a plugin from
+ * SYNCHUB_PLUGIN_DIR, which nothing checked before, is still refused at load when a form cannot be rendered.
+ */
+export function formsCheckedOutside(dir: string): (packageDir: string) => boolean {
+  let real = dir;
+  try {
+    real = fs.realpathSync(dir);
+  } catch {
+    // No such folder (the hub installed outside the workspace): every package is checked.
+  }
+  const prefix = real.endsWith(path.sep) ? real : `${real}${path.sep}`;
+  return (packageDir) => !packageDir.startsWith(prefix);
+}
+
+/**
  * Loads every plugin (connectors and flows from the same folders, plus the ones a test brings), runs the
  * flow plugins' migrations, and collects what they contribute. Nothing here stops the hub: a broken
  * plugin, a failing migration or a clash is a problem listed and logged, and the rest loads.
@@ -108,8 +127,8 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<LoadedPl
   };
 
   const [connectorsLoaded, flowsLoaded] = await Promise.all([
-    loadConnectors({ dirs: options.dirs, conditions: options.conditions }),
-    loadFlows({ dirs: options.dirs, conditions: options.conditions }),
+    loadConnectors({ dirs: options.dirs, conditions: options.conditions, checkForms: options.checkForms }),
+    loadFlows({ dirs: options.dirs, conditions: options.conditions, checkForms: options.checkForms }),
   ]);
   const asProblem = (error: { packageName?: string | undefined; code: string; message: string }) => ({
     packageName: error.packageName,
@@ -216,7 +235,7 @@ async function migrate(db: Db, definition: FlowPluginDefinition): Promise<string
       migrationTableName: `migrations_${definition.id}`,
       migrationLockTableName: `migrations_${definition.id}_lock`,
     });
-    const result = await migrator.migrateToLatest();
+    const result = await withoutSyncs(db, () => migrator.migrateToLatest());
     if (!result.error) return undefined;
     const name = result.results?.find((r) => r.status === 'Error')?.migrationName ?? '(unknown)';
     return `${name} failed: ${pluginMessage(result.error)}`;

@@ -90,9 +90,10 @@ export function createPluginRuntime(deps: PluginRuntimeDeps) {
     },
     audit: (action, target, details) => deps.audit.record(action, target, details),
     get publicUrl() {
-      return (deps.publicUrl ?? listeningUrl ?? DEFAULT_PUBLIC_URL).replace(/\/+$/, '');
+      return publicUrl();
     },
   });
+  const publicUrl = () => (deps.publicUrl ?? listeningUrl ?? DEFAULT_PUBLIC_URL).replace(/\/+$/, '');
 
   const problem = (flows: ActiveFlows, code: string, message: string) => {
     plugins.problems.push({ packageName: flows.packageName, code, message });
@@ -129,6 +130,8 @@ export function createPluginRuntime(deps: PluginRuntimeDeps) {
     /** The host API of a kind's plugin (the common one for the host's own kinds and connectors' kinds). */
     hostOf: (kind: PipelineKind): FlowHost => hostOfFlows(plugins.flowsOfKind.get(kind.kind)),
     stateOf: (pipelineId: string): KeyValueState => createKeyValueState(db, pipelineScope(pipelineId), now),
+    /** Where others reach the hub (SYNCHUB_PUBLIC_URL, else the address it listens on), and which it is. */
+    publicUrl: () => ({ url: publicUrl(), configured: deps.publicUrl !== undefined }),
     /** The address the hub listens on: services' `publicUrl` unless one is configured. */
     setListeningUrl(url: string) {
       listeningUrl = url;

@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
+import { type AttemptView, createAttemptLog } from '../delivery/attempts.js';
 import { databaseFileOf, onDatabaseClose, sqliteOf, writeTurnsOf } from '../db/index.js';
 import type { EventState } from '../db/schema.js';
 import { type CommitStats, createGroupCommitter, createOffThreadReader } from './outbox-threads.js';
@@ -36,10 +38,16 @@ export interface EventRow {
 }
 
 export interface EventFilter {
-  state?: EventState | undefined;
+  /** `waiting`: not delivered yet, whether tried or not (received or retrying). */
+  state?: EventState | 'waiting' | undefined;
   type?: string | undefined;
   sourceId?: string | undefined;
   errorCode?: string | undefined;
+  /**
+   * Find the calls of one user or event: a messageId, userId, anonymousId or groupId as sent, or an email
+   * (`traits.email`, `context.traits.email`) or event name in any case.
+   */
+  search?: string | undefined;
   /** Page backwards: ids below this one. */
   before?: number | undefined;
   limit?: number | undefined;
@@ -87,6 +95,16 @@ export function toEventRow(r: RawRow): EventRow {
   };
 }
 
+/** The events a search term names (EventFilter.search): ids as sent, emails and event names in any case. */
+function matching(search: string) {
+  const term = search.trim();
+  const lower = term.toLowerCase();
+  const at = (path: string) => sql`json_extract(payload_json, ${path})`;
+  return sql<boolean>`(message_id = ${term} OR ${at('$.userId')} = ${term} OR ${at('$.anonymousId')} = ${term}
+    OR ${at('$.groupId')} = ${term} OR lower(${at('$.traits.email')}) = ${lower}
+    OR lower(${at('$.context.traits.email')}) = ${lower} OR lower(${at('$.event')}) = ${lower})`;
+}
+
 /** Events per state: a scan of the whole outbox, so it runs on the reader thread (see `counts`). */
 const COUNTS_SQL = 'SELECT state, COUNT(*) AS n FROM events GROUP BY state';
 
@@ -104,6 +122,7 @@ export function createOutbox(db: Db, now: () => number = Date.now) {
     await Promise.all([committer?.close(), reader?.close()]);
   });
   const countsHere = sqlite.prepare(COUNTS_SQL);
+  const attemptLog = createAttemptLog(db);
   const insert = sqlite.prepare(
     `INSERT OR IGNORE INTO events (source_id, message_id, type, received_at, payload_json, state, attempts, next_attempt_at, updated_at)
      VALUES (?, ?, ?, ?, ?, 'received', 0, 0, ?)`,
@@ -140,7 +159,8 @@ export function createOutbox(db: Db, now: () => number = Date.now) {
 
     async list(filter: EventFilter = {}): Promise<EventRow[]> {
       let q = db.selectFrom('events').selectAll();
-      if (filter.state) q = q.where('state', '=', filter.state);
+      if (filter.state === 'waiting') q = q.where('state', 'in', ['received', 'retrying']);
+      else if (filter.state) q = q.where('state', '=', filter.state);
       if (filter.type) q = q.where('type', '=', filter.type);
       if (filter.sourceId) q = q.where('source_id', '=', filter.sourceId);
       if (filter.errorCode)
@@ -149,6 +169,7 @@ export function createOutbox(db: Db, now: () => number = Date.now) {
           '=',
           filter.errorCode,
         );
+      if (filter.search) q = q.where(matching(filter.search));
       if (filter.before) q = q.where('id', '<', filter.before);
       const rows = await q
         .orderBy('id', 'desc')
@@ -157,9 +178,12 @@ export function createOutbox(db: Db, now: () => number = Date.now) {
       return rows.map((r) => toEventRow(r as RawRow));
     },
 
-    async get(id: number): Promise<(EventRow & { payload: unknown }) | undefined> {
+    /** One event with its payload and every delivery attempt kept (newest first). */
+    async get(id: number): Promise<(EventRow & { payload: unknown; deliveryAttempts: AttemptView[] }) | undefined> {
       const r = await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
-      return r ? { ...toEventRow(r as RawRow), payload: JSON.parse(r.payload_json) } : undefined;
+      return r
+        ? { ...toEventRow(r as RawRow), payload: JSON.parse(r.payload_json), deliveryAttempts: attemptLog.list(id) }
+        : undefined;
     },
 
     /**
@@ -190,6 +214,7 @@ export function createOutbox(db: Db, now: () => number = Date.now) {
       if (f.sourceId) q = q.where('source_id', '=', f.sourceId);
       if (f.errorCode)
         q = q.where((eb) => eb.fn('json_extract', [eb.ref('last_error_json'), eb.val('$.code')]), '=', f.errorCode);
+      if (f.search) q = q.where(matching(f.search));
       const result = await q.executeTakeFirst();
       return Number(result.numUpdatedRows);
     },

@@ -1,9 +1,10 @@
 import { gunzipSync } from 'node:zlib';
 import { Hono } from 'hono';
-import { HubError } from '../errors.js';
+import { HubError, isHubError } from '../errors.js';
 import { nestsDeeperThan, TOO_DEEP } from '../validate.js';
 import type { Sources } from '../sources.js';
 import type { Outbox, StoredMessage } from './outbox.js';
+import type { Refusals } from './refusals.js';
 import {
   MAX_BATCH_BYTES,
   MAX_MESSAGE_BYTES,
@@ -22,6 +23,8 @@ export interface IngestDeps {
    * and told at most every NOTICE_INTERVAL_MS.
    */
   onAccepted?: (count: number) => void;
+  /** Where refused requests are counted, per source and reason (the Sources page lists them). */
+  refusals?: Refusals | undefined;
 }
 
 /** Messages validated between two yields to the event loop. */
@@ -160,12 +163,13 @@ export function ingestRoutes(deps: IngestDeps) {
   };
 
   /** Authenticate and validate the whole request; nothing is stored unless all of it is valid. */
-  const validate = async (req: Request, forced: MessageType | undefined) => {
+  const validate = async (req: Request, forced: MessageType | undefined, seen: { sourceId?: string }) => {
     const body = await readJson(req);
     const writeKey = writeKeyOf(req.headers.get('authorization') ?? undefined, body);
     if (!writeKey) throw unauthorized('Missing write key: send "Authorization: Basic base64(<writeKey>:)"');
     const sourceId = await deps.sources.authenticate(writeKey);
     if (!sourceId) throw unauthorized('Invalid write key');
+    seen.sourceId = sourceId;
 
     const messages: StoredMessage[] = [];
     const issues: MessageIssue[] = [];
@@ -201,9 +205,31 @@ export function ingestRoutes(deps: IngestDeps) {
     return { sourceId, messages };
   };
 
+  /**
+   * Count a refused request for its source: the one its write key named, or, when it was refused before the
+   * body was read (too large, not JSON), the one the Authorization header names. Only refusals pay for this.
+   */
+  const refused = async (req: Request, error: unknown, sourceId: string | undefined) => {
+    if (!deps.refusals || !isHubError(error)) return;
+    let source = sourceId;
+    if (source === undefined && error.code !== 'unauthorized') {
+      const key = writeKeyOf(req.headers.get('authorization') ?? undefined, {});
+      source = key ? await deps.sources.authenticate(key) : undefined;
+    }
+    deps.refusals.record(source ?? null, error.code, error.message);
+  };
+
   // Not awaited here: while the commit runs, nothing of the request but its rows in the outbox stays alive.
   const accept = async (req: Request, forced: MessageType | undefined) => {
-    const { sourceId, messages } = await validate(req, forced);
+    const seen: { sourceId?: string } = {};
+    let valid: Awaited<ReturnType<typeof validate>>;
+    try {
+      valid = await validate(req, forced, seen);
+    } catch (error) {
+      await refused(req, error, seen.sourceId);
+      throw error;
+    }
+    const { sourceId, messages } = valid;
     return deps.outbox.append(sourceId, messages).then(({ stored, duplicates }) => {
       if (stored > 0) notice(stored);
       return { success: true, stored, duplicates };
@@ -214,5 +240,16 @@ export function ingestRoutes(deps: IngestDeps) {
     app.post(`/${type}`, async (c) => c.json(await accept(c.req.raw, type)));
   }
   app.post('/batch', async (c) => c.json(await accept(c.req.raw, undefined)));
+  // Anything else under /v1 is a client pointed at the wrong URL; the most common: an SDK whose
+  // dataPlaneUrl (or host) ends in /v1, so it posts to /v1/v1/batch.
+  app.all('/*', async (c) => {
+    const path = new URL(c.req.url).pathname;
+    const hint = path.startsWith('/v1/v1/')
+      ? `: the SDK's dataPlaneUrl (or host) must be the hub's base URL without /v1 (it adds /v1/${path.slice(7)} itself)`
+      : ': ingest takes POST /v1/batch, /v1/identify, /v1/group, /v1/track, /v1/page, /v1/screen and /v1/alias';
+    const error = new HubError('not_found', `No ingest endpoint at ${c.req.method} ${path}${hint}`);
+    await refused(c.req.raw, error, undefined);
+    throw error;
+  });
   return app;
 }

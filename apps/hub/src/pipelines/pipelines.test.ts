@@ -19,6 +19,10 @@ const testKind = definePipelineKind({
   async gate() {
     return behaviour.gate;
   },
+  // The vendor-side check a kind makes at save time (here: 13 rows a page is refused).
+  async validate({ settings }) {
+    return settings.perPage === 13 ? [{ path: 'settings.perPage', message: 'the vendor refuses 13' }] : [];
+  },
   async run(run) {
     const start = run.cursor ? Number(run.cursor) : 0;
     for (let page = start; page < behaviour.pages; page++) {
@@ -68,6 +72,33 @@ describe('pipelines', () => {
     expect(await paths({ settings: { extra: 1 } })).toEqual(['settings']);
     expect(await paths({ schedule: 'every tuesday' })).toEqual(['schedule']);
     expect(await paths({ connectionId: 'missing' })).toEqual(['connectionId']);
+  });
+
+  it("reports every problem of a save at once, the kind's own checks included", async () => {
+    const issues = async (body: Record<string, unknown>) => {
+      const res = await create(body);
+      return { status: res.status, issues: res.body.error?.issues };
+    };
+    expect(await issues({ name: ' ', connectionId: '', settings: { perPage: 0 }, schedule: 'every tuesday' })).toEqual({
+      status: 400,
+      issues: [
+        { path: 'name', message: 'required' },
+        { path: 'settings.perPage', message: expect.any(String) },
+        { path: 'connectionId', message: 'required' },
+        { path: 'schedule', message: expect.stringMatching(/^not a valid cron expression/) },
+      ],
+    });
+    expect((await create()).status).toBe(201);
+    // A name in use alone is a conflict; with other problems, one of them.
+    expect(await issues({})).toEqual({ status: 409, issues: [{ path: 'name', message: 'already in use' }] });
+    expect(await issues({ settings: { perPage: 13 }, schedule: 'every tuesday' })).toEqual({
+      status: 400,
+      issues: [
+        { path: 'name', message: 'already in use' },
+        { path: 'schedule', message: expect.any(String) },
+        { path: 'settings.perPage', message: 'the vendor refuses 13' },
+      ],
+    });
   });
 
   it('schedules the next run from the cron expression (UTC)', async () => {

@@ -1,4 +1,5 @@
 import { type FlowHost, isConnectorError, type KeyValueState } from '@synchub/core';
+import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
 import type { RunRecordStatus, RunRecordsTable, RunsTable, RunStatus } from '../db/schema.js';
 import { HubError, isHubError } from '../errors.js';
@@ -12,6 +13,8 @@ export type RunTrigger = 'schedule' | 'manual' | 'startup' | 'retry';
 
 export interface RunView {
   id: number;
+  /** The run's number within its pipeline: 1 for its first run (`id` counts every pipeline's runs). */
+  number: number;
   pipelineId: string;
   status: RunStatus;
   trigger: string;
@@ -24,8 +27,20 @@ export interface RunView {
   error: { code: string; message: string; vendorCode?: string; status?: number; body?: unknown } | null;
 }
 
-export const runView = (r: RunsTable & { id: number }): RunView => ({
+/** Runs with their number within their pipeline (an indexed count of the pipeline's earlier runs). */
+export const selectRuns = (db: Db) =>
+  db
+    .selectFrom('runs')
+    .selectAll('runs')
+    .select(
+      sql<number>`(SELECT COUNT(*) FROM runs AS earlier WHERE earlier.pipeline_id = runs.pipeline_id AND earlier.id <= runs.id)`.as(
+        'number',
+      ),
+    );
+
+export const runView = (r: RunsTable & { id: number; number: number }): RunView => ({
   id: r.id,
+  number: Number(r.number),
   pipelineId: r.pipeline_id,
   status: r.status,
   trigger: r.trigger,
@@ -198,8 +213,9 @@ export function createRunner(deps: {
       const done = execute(pipeline, kind, runId)
         .then(async () =>
           runView(
-            (await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow()) as RunsTable & {
+            (await selectRuns(db).where('id', '=', runId).executeTakeFirstOrThrow()) as RunsTable & {
               id: number;
+              number: number;
             },
           ),
         )

@@ -73,14 +73,10 @@ export function createPipelineStore(deps: {
     if (!r) throw new HubError('not_found', `No pipeline with id ${id}`);
     return r;
   };
-  const checkName = async (name: string, except?: string) => {
+  const nameTaken = async (name: string, except?: string) => {
     let q = db.selectFrom('pipelines').select('id').where('name', '=', name);
     if (except) q = q.where('id', '!=', except);
-    if (await q.executeTakeFirst()) {
-      throw new HubError('conflict', `A pipeline named "${name}" already exists`, {
-        issues: [{ path: 'name', message: 'already in use' }],
-      });
-    }
+    return (await q.executeTakeFirst()) !== undefined;
   };
 
   /**
@@ -103,30 +99,52 @@ export function createPipelineStore(deps: {
       return Array.isArray(issues) ? issues : [];
     } catch (error) {
       // Issues of its own, thrown the hub's way (`invalidInput`), stay as they are.
-      if (isHubError(error) && error.code === 'invalid_input') throw error;
+      if (isHubError(error) && error.code === 'invalid_input' && Array.isArray(error.extra.issues))
+        return error.extra.issues as Issue[];
       return [{ path: 'settings', message: pluginMessage(error) }];
     }
   };
 
-  /** Schema, connection and schedule checks, then the kind's own save-time checks against the vendor. */
-  const validate = async (kind: PipelineKind, connectionId: string, settings: unknown, schedule: string) => {
+  /**
+   * Every problem of a save at once (a form shows them all): name, connection, settings schema and
+   * schedule, and the kind's own save-time checks against the vendor, which need settings that parse and a
+   * connection of its connector, so they run whenever those two are right. `name` undefined: not checked
+   * (a preview, or an update that keeps it). A name in use and nothing else is a conflict (409).
+   */
+  const validate = async (
+    kind: PipelineKind,
+    input: { name?: string | undefined; except?: string; connectionId: string; settings: unknown; schedule: string },
+  ) => {
+    const { connectionId, schedule } = input;
     const issues: Issue[] = [];
-    const parsed = kind.settings.safeParse(settings);
+    let taken = false;
+    if (input.name !== undefined) {
+      if (input.name.trim() === '') issues.push({ path: 'name', message: 'required' });
+      else if (await nameTaken(input.name, input.except)) {
+        taken = true;
+        issues.push({ path: 'name', message: 'already in use' });
+      }
+    }
+    const parsed = kind.settings.safeParse(input.settings);
     if (!parsed.success) issues.push(...zodIssues(parsed.error, 'settings'));
-    const connector = await deps.connectorOf(connectionId);
-    if (connector === undefined) issues.push({ path: 'connectionId', message: 'unknown connection' });
+    const connector = connectionId === '' ? undefined : await deps.connectorOf(connectionId);
+    let connectionOk = false;
+    if (connectionId === '') issues.push({ path: 'connectionId', message: 'required' });
+    else if (connector === undefined) issues.push({ path: 'connectionId', message: 'unknown connection' });
     // `*`: a vendor-neutral kind (the generic sync) whose own connection may be of any connector.
     else if (kind.connectorId !== '*' && connector !== kind.connectorId) {
       issues.push({
         path: 'connectionId',
         message: `${kind.title} needs a ${kind.connectorId} connection, not ${connector}`,
       });
-    }
+    } else connectionOk = true;
     const bad = scheduleError(schedule);
     if (bad) issues.push({ path: 'schedule', message: `not a valid cron expression: ${bad}` });
+    if (parsed.success && connectionOk && kind.validate)
+      issues.push(...(await validateWithKind(kind, parsed.data, connectionId)));
+    if (taken && issues.length === 1)
+      throw new HubError('conflict', `A pipeline named "${input.name}" already exists`, { issues });
     if (issues.length > 0 || !parsed.success) throw invalidInput(issues);
-    const deeper = kind.validate ? await validateWithKind(kind, parsed.data, connectionId) : [];
-    if (deeper.length > 0) throw invalidInput(deeper);
     return parsed.data as Record<string, unknown>;
   };
 
@@ -144,13 +162,22 @@ export function createPipelineStore(deps: {
     async check(input: PipelineInput) {
       const kind = kindOf(input.kind);
       const schedule = input.schedule ?? kind.defaultSchedule;
-      return { kind, settings: await validate(kind, input.connectionId, input.settings ?? {}, schedule) };
+      const settings = await validate(kind, {
+        connectionId: input.connectionId,
+        settings: input.settings ?? {},
+        schedule,
+      });
+      return { kind, settings };
     },
     async create(input: PipelineInput) {
       const kind = kindOf(input.kind);
-      await checkName(input.name);
       const schedule = input.schedule ?? kind.defaultSchedule;
-      const settings = await validate(kind, input.connectionId, input.settings ?? {}, schedule);
+      const settings = await validate(kind, {
+        name: input.name,
+        connectionId: input.connectionId,
+        settings: input.settings ?? {},
+        schedule,
+      });
       const r: PipelinesTable = {
         id: randomUUID(),
         kind: kind.kind,
@@ -182,10 +209,15 @@ export function createPipelineStore(deps: {
     ) {
       const r = await row(id);
       const kind = kindOf(r.kind);
-      if (patch.name !== undefined) await checkName(patch.name, id);
       const schedule = patch.schedule ?? r.schedule;
       const connectionId = patch.connectionId ?? r.connection_id;
-      const settings = await validate(kind, connectionId, patch.settings ?? JSON.parse(r.settings_json), schedule);
+      const settings = await validate(kind, {
+        name: patch.name,
+        except: id,
+        connectionId,
+        settings: patch.settings ?? JSON.parse(r.settings_json),
+        schedule,
+      });
       const next: PipelinesTable = {
         ...r,
         name: patch.name ?? r.name,

@@ -8,10 +8,13 @@ import { json, query } from '../validate.js';
 
 const state = z.enum(['received', 'retrying', 'delivered', 'failed']);
 const listQuery = z.strictObject({
-  state: state.optional(),
+  /** `waiting`: not delivered yet (received or retrying). */
+  state: z.union([state, z.literal('waiting')]).optional(),
   type: z.string().min(1).optional(),
   sourceId: z.string().min(1).optional(),
   errorCode: z.string().min(1).optional(),
+  /** A messageId, userId, anonymousId, groupId, email or event name (see EventFilter.search). */
+  search: z.string().trim().min(1).max(500).optional(),
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
@@ -22,6 +25,7 @@ const replayBody = z.union([
       type: z.string().min(1).optional(),
       sourceId: z.string().min(1).optional(),
       errorCode: z.string().min(1).optional(),
+      search: z.string().trim().min(1).max(500).optional(),
     }),
   }),
   z.strictObject({ all: z.literal(true) }),

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import type { BacklogEntry } from '../backlog.js';
 import type { Db } from '../db/index.js';
 import type { Outbox } from '../ingest/outbox.js';
 import { query } from '../validate.js';
@@ -21,8 +22,16 @@ const overviewQuery = z.strictObject({
     .optional(),
 });
 
-/** Time series for the overview page: events received/delivered/failed and vendor calls per bucket. */
-export function overviewRoutes(deps: { db: Db; outbox: Outbox; now: () => number }) {
+/**
+ * Time series for the overview page: events received/delivered/failed and vendor calls per bucket; the
+ * counts per state and what waits for delivery now.
+ */
+export function overviewRoutes(deps: {
+  db: Db;
+  outbox: Outbox;
+  now: () => number;
+  backlog(): Promise<BacklogEntry[]>;
+}) {
   const app = new Hono();
   app.get('/', query(overviewQuery), async (c) => {
     const { hours } = c.req.valid('query');
@@ -59,6 +68,7 @@ export function overviewRoutes(deps: { db: Db; outbox: Outbox; now: () => number
       },
       calls: calls.map((r) => ({ t: Number(r.t), connector: r.connector, status: r.status, n: Number(r.n) })),
       counts: await deps.outbox.counts(),
+      backlog: await deps.backlog(),
     });
   });
   return app;

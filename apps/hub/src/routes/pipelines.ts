@@ -4,25 +4,29 @@ import type { Audit } from '../audit.js';
 import { HubError } from '../errors.js';
 import type { PipelineKind } from '../pipelines/kind.js';
 import { PREVIEW_DEFAULT_LIMIT, PREVIEW_MAX_LIMIT, type Previewer } from '../pipelines/preview.js';
-import { type RunView, runView, type Runner } from '../pipelines/runner.js';
+import { type RunView, runView, type Runner, selectRuns } from '../pipelines/runner.js';
 import { SCHEDULE_PRESETS } from '../pipelines/schedule.js';
 import type { PipelineStore } from '../pipelines/store.js';
 import type { Db } from '../db/index.js';
 import type { RunsTable } from '../db/schema.js';
 import { json, query } from '../validate.js';
 
-const name = z.string().trim().min(1, 'required').max(100, 'at most 100 characters');
+/** A `runs` row with its number within its pipeline (`selectRuns`). */
+type Run = RunsTable & { id: number; number: number };
+
+// An empty name or connection passes here: the store reports them with every other problem of the save.
+const name = z.string().trim().max(100, 'at most 100 characters');
 const createBody = z.strictObject({
   kind: z.string().min(1, 'required'),
   name,
-  connectionId: z.string().min(1, 'required'),
+  connectionId: z.string(),
   settings: z.record(z.string(), z.unknown()).default({}),
   enabled: z.boolean().optional(),
   schedule: z.string().trim().min(1).optional(),
 });
 const patchBody = z.strictObject({
   name: name.optional(),
-  connectionId: z.string().min(1, 'required').optional(),
+  connectionId: z.string().optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
   enabled: z.boolean().optional(),
   schedule: z.string().trim().min(1).optional(),
@@ -54,14 +58,12 @@ export function pipelineRoutes(deps: PipelineRoutesDeps) {
   const { db, pipelines, runner, audit } = deps;
   const app = new Hono();
   const lastRun = async (pipelineId: string): Promise<RunView | null> => {
-    const r = await db
-      .selectFrom('runs')
-      .selectAll()
+    const r = await selectRuns(db)
       .where('pipeline_id', '=', pipelineId)
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return r ? runView(r as RunsTable & { id: number }) : null;
+    return r ? runView(r as Run) : null;
   };
   const withStatus = async <T extends { id: string }>(p: T) => ({
     ...p,
@@ -134,14 +136,12 @@ export function pipelineRoutes(deps: PipelineRoutesDeps) {
 
   app.get('/:id/runs', query(runsQuery), async (c) => {
     await pipelines.get(c.req.param('id'));
-    const rows = await db
-      .selectFrom('runs')
-      .selectAll()
+    const rows = await selectRuns(db)
       .where('pipeline_id', '=', c.req.param('id'))
       .orderBy('id', 'desc')
       .limit(c.req.valid('query').limit)
       .execute();
-    return c.json({ runs: rows.map((r) => runView(r as RunsTable & { id: number })) });
+    return c.json({ runs: rows.map((r) => runView(r as Run)) });
   });
 
   return app;
@@ -166,9 +166,9 @@ export function runRoutes(db: Db) {
   };
   app.get('/:id', async (c) => {
     const id = runId(c.req.param('id'));
-    const r = await db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await selectRuns(db).where('id', '=', id).executeTakeFirst();
     if (!r) throw new HubError('not_found', `No run with id ${id}`);
-    return c.json({ run: runView(r as RunsTable & { id: number }) });
+    return c.json({ run: runView(r as Run) });
   });
   /** Per-record outcomes of a run (generic syncs), in the order they were handled. */
   app.get('/:id/records', query(recordsQuery), async (c) => {

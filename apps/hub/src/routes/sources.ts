@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Audit } from '../audit.js';
+import { statusOf } from '../errors.js';
+import type { Refusals } from '../ingest/refusals.js';
 import type { Sources } from '../sources.js';
 import { json } from '../validate.js';
 
@@ -8,10 +10,19 @@ const name = z.string().trim().min(1, 'required').max(100, 'at most 100 characte
 const createBody = z.strictObject({ name, destinationId: z.string().min(1).nullable().optional() });
 const patchBody = z.strictObject({ name: name.optional(), destinationId: z.string().min(1).nullable().optional() });
 
-export function sourceRoutes(deps: { sources: Sources; audit: Audit }) {
+export function sourceRoutes(deps: { sources: Sources; audit: Audit; refusals?: Refusals | undefined }) {
   const { sources, audit } = deps;
   const app = new Hono();
   app.get('/', async (c) => c.json({ sources: await sources.list() }));
+  /**
+   * Requests ingest refused, newest first: per source (null: a write key that names none), the error's code
+   * and HTTP status, the reason, how often and when first and last.
+   */
+  app.get('/refusals', (c) =>
+    c.json({
+      refusals: (deps.refusals?.list() ?? []).map((r) => ({ ...r, status: statusOf(r.code) })),
+    }),
+  );
   /** The write key is in this answer only; afterwards only its last characters are shown. */
   app.post('/', json(createBody), async (c) => {
     const created = await sources.create(c.req.valid('json'));

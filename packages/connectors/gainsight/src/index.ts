@@ -10,7 +10,7 @@ import {
   MINUTE,
 } from '@synchub/core';
 import { createGainsightClient, type GainsightFieldInfo } from './client.js';
-import { companyCacheOf, deliverToGainsight, entityKeysOf } from './destination/deliver.js';
+import { companyCacheOf, deliverToGainsight } from './destination/deliver.js';
 import { createGainsightMapping, mappingFor } from './destination/mapping.js';
 import { gainsightDestinationSchema } from './destination/settings.js';
 import { type GainsightSecrets, type GainsightSettings, secretsSchema, settingsSchema, tenantKey } from './settings.js';
@@ -127,8 +127,8 @@ const gainsight = defineConnector({
     merge: true,
     defaultFlushWindowMs: 2000,
     entityKeys: (message, { settings, connectionSettings }) =>
-      entityKeysOf(mappingFor(settings, connectionSettings).map(message)),
-    async deliver({ events, settings, target, state, onOutcome, sending }) {
+      mappingFor(settings, connectionSettings).entityKeys(message),
+    async deliver({ events, settings, target, state, users, onOutcome, sending }) {
       // Built per window: a mapping that cannot be built throws ConnectorError 'config', and the host
       // keeps the window queued with that reason on each event.
       const mapping = createGainsightMapping(settings, {
@@ -137,7 +137,7 @@ const gainsight = defineConnector({
       });
       const cache = companyCacheOf(state);
       const gainsightTarget = { ...target, topicName: settings.topicName };
-      return deliverToGainsight(events, mapping, gainsightTarget, cache, { onOutcome, sending });
+      return deliverToGainsight(events, mapping, gainsightTarget, cache, { onOutcome, sending, users });
     },
   }),
 });
@@ -165,6 +165,12 @@ export {
   deliverToGainsight,
   type GainsightTarget,
 } from './destination/deliver.js';
-export { createGainsightMapping, type GainsightMapping, type MappedCall } from './destination/mapping.js';
+export {
+  createGainsightMapping,
+  GROUP_EMAIL_REQUIRED,
+  type GainsightMapping,
+  type KnownUser,
+  type MappedCall,
+} from './destination/mapping.js';
 export { gainsightDestinationSchema, type GainsightDestinationSettings } from './destination/settings.js';
 export { companyUpdateOptionsSchema, eventPublishOptionsSchema, objectInsertOptionsSchema } from './writers.js';

@@ -34,6 +34,8 @@ describe('gainsight.to_salesforce', () => {
     const run = await b.run(body.pipeline.id);
     expect(run.status).toBe('completed');
     expect(run.counts).toMatchObject({ read: 12, written: 10, skipped: 1, failed: 1 });
+    // The unmatched company is noted by its GSID and name, for the run log's table.
+    expect(run.details?.unmatched).toEqual([{ Gsid: companies[10]!.Gsid, Name: companies[10]!.Name }]);
     expect(Object.keys(run.counts.reasons)).toEqual([
       'company has no SfdcAccountId',
       expect.stringMatching(/^Salesforce refused the update: /),

@@ -116,7 +116,8 @@ export const gainsightToSalesforce = definePipelineKind({
     const account = await fieldsOf(salesforce, 'Account');
     // Companies changed since the last run; a changed field map starts over so every Account gets the new fields.
     const what = { fieldMap: s.fieldMap, identifierField: s.identifierField };
-    const select = [...new Set([s.identifierField, ...s.fieldMap.map((r) => r.from)])];
+    // Gsid and Name too: an unmatched company is noted by them (the run log shows them in its table).
+    const select = [...new Set([s.identifierField, 'Gsid', 'Name', ...s.fieldMap.map((r) => r.from)])];
     const options = { object: COMPANY, select, ...previewPageOption(run) };
     const pages = previewPages(run, pagesOf(run.connection, 'records', options, unwrapCursor(what, run.cursor)));
     for await (const page of pages) {

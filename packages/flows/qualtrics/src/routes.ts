@@ -66,9 +66,6 @@ const deliveriesQuery = z.strictObject({
 });
 const replayBody = z.strictObject({ triggerId: z.string().min(1).optional() }).default({});
 
-/** Where Gainsight's External Action must call, as seen from this request. */
-const webhookUrlOf = (c: Context, id: string) => new URL(`/hooks/qualtrics/${encodeURIComponent(id)}`, c.req.url).href;
-
 const deliveryIdOf = (c: Context) => {
   const id = Number(c.req.param('id'));
   if (!Number.isInteger(id) || id <= 0) {
@@ -80,33 +77,33 @@ const deliveryIdOf = (c: Context) => {
 };
 
 /** Admin API under /api/qualtrics: triggers, their event rules, deliveries (replay) and the test call. */
-export function qualtricsRoutes(qualtrics: Qualtrics, host: Pick<ServiceHost, 'audit' | 'log'>) {
+export function qualtricsRoutes(qualtrics: Qualtrics, host: Pick<ServiceHost, 'audit' | 'log' | 'publicUrl'>) {
   const { triggers, rules, deliveries } = qualtrics;
+  /** Where Gainsight's External Action must call: under the hub's public URL (SYNCHUB_PUBLIC_URL). */
+  const webhookUrlOf = (id: string) => `${host.publicUrl}/hooks/qualtrics/${encodeURIComponent(id)}`;
   // The hub mounts this behind its admin token and hands over the request with its full path.
   const app = new Hono().basePath('/api/qualtrics');
   app.onError((error, c) => errorResponse(error, c, host.log));
 
-  const withStatus = async (c: Context, t: TriggerView) => ({
+  const withStatus = async (t: TriggerView) => ({
     ...t,
-    webhookUrl: webhookUrlOf(c, t.id),
+    webhookUrl: webhookUrlOf(t.id),
     counts: await deliveries.counts(t.id),
   });
 
   app.get('/triggers', async (c) => {
     const list = await triggers.list();
-    return c.json({ triggers: await Promise.all(list.map((t) => withStatus(c, t))) });
+    return c.json({ triggers: await Promise.all(list.map((t) => withStatus(t))) });
   });
 
   /** The answer holds the webhook secret: the only time the hub reveals it. */
   app.post('/triggers', json(createBody), async (c) => {
     const { trigger, secret } = await triggers.create(c.req.valid('json'));
     await host.audit('qualtrics.trigger.create', trigger.id, { name: trigger.name });
-    return c.json({ trigger: await withStatus(c, trigger), secret, webhookUrl: webhookUrlOf(c, trigger.id) }, 201);
+    return c.json({ trigger: await withStatus(trigger), secret, webhookUrl: webhookUrlOf(trigger.id) }, 201);
   });
 
-  app.get('/triggers/:id', async (c) =>
-    c.json({ trigger: await withStatus(c, await triggers.get(c.req.param('id'))) }),
-  );
+  app.get('/triggers/:id', async (c) => c.json({ trigger: await withStatus(await triggers.get(c.req.param('id'))) }));
 
   app.patch('/triggers/:id', json(patchBody), async (c) => {
     const body = c.req.valid('json');
@@ -116,7 +113,7 @@ export function qualtricsRoutes(qualtrics: Qualtrics, host: Pick<ServiceHost, 'a
     await host.audit('qualtrics.trigger.update', trigger.id, { fields: Object.keys(c.req.valid('json')) });
     // Enabling a trigger releases the calls it held.
     qualtrics.wake();
-    return c.json({ trigger: await withStatus(c, trigger) });
+    return c.json({ trigger: await withStatus(trigger) });
   });
 
   app.delete('/triggers/:id', async (c) => {
@@ -128,7 +125,7 @@ export function qualtricsRoutes(qualtrics: Qualtrics, host: Pick<ServiceHost, 'a
   app.post('/triggers/:id/rotate-secret', async (c) => {
     const { trigger, secret } = await triggers.rotateSecret(c.req.param('id'));
     await host.audit('qualtrics.trigger.rotate_secret', trigger.id);
-    return c.json({ trigger: await withStatus(c, trigger), secret, webhookUrl: webhookUrlOf(c, trigger.id) });
+    return c.json({ trigger: await withStatus(trigger), secret, webhookUrl: webhookUrlOf(trigger.id) });
   });
 
   /**

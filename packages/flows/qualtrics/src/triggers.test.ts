@@ -20,7 +20,7 @@ afterAll(() => server.close());
 beforeEach(async () => {
   sim.control.reset();
   sim.state.events.length = 0;
-  t = await createQualtricsTestHub({ now: () => clock });
+  t = await createQualtricsTestHub({ now: () => clock, publicUrl: 'https://hub.example.com/' });
   const res = await t.request('POST', '/api/connections', {
     connectorId: 'qualtrics',
     name: 'Qualtrics',
@@ -54,7 +54,8 @@ describe('workflow triggers', () => {
   it('answers the webhook secret once with the full webhook URL; later reads show only its hint', async () => {
     const created = await createTrigger();
     expect(created.secret).toMatch(/^qwh_/);
-    expect(created.webhookUrl).toBe(`http://localhost/hooks/qualtrics/${created.trigger.id}`);
+    // Under the hub's public URL (SYNCHUB_PUBLIC_URL), whatever address the request came to.
+    expect(created.webhookUrl).toBe(`https://hub.example.com/hooks/qualtrics/${created.trigger.id}`);
     expect(created.trigger.secretHint).toBe(`…${created.secret.slice(-4)}`);
     const list = await body(await t.request('GET', '/api/qualtrics/triggers'));
     expect(JSON.stringify(list)).not.toContain(created.secret);

@@ -10,6 +10,9 @@ import { deliverySends } from './0008-delivery-sends.js';
 import { csCompanies } from './0009-cs-companies.js';
 import { alerts } from './0010-alerts.js';
 import { pluginState } from './0011-plugin-state.js';
+import { identifyUser } from './0012-identify-user.js';
+import { eventAttempts } from './0013-event-attempts.js';
+import { ingestRefusals } from './0014-ingest-refusals.js';
 
 /**
  * Migrations run in order of their names. Never edit a released migration: add a new file and a line
@@ -27,6 +30,9 @@ export const migrations: Record<string, Migration> = {
   '0009_cs_companies': csCompanies,
   '0010_alerts': alerts,
   '0011_plugin_state': pluginState,
+  '0012_identify_user': identifyUser,
+  '0013_event_attempts': eventAttempts,
+  '0014_ingest_refusals': ingestRefusals,
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { ConnectorContext, DeliveryHooks, DueEvent, TrackingMessage } from '@synchub/core';
+import type { ConnectorContext, DeliveryHooks, DueEvent, KnownUsers, TrackingMessage } from '@synchub/core';
 import { createGainsightSimulator, listen, type RunningServer } from '@synchub/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import gainsight from '../index.js';
@@ -19,7 +19,12 @@ describe('the Gainsight event destination against the simulator', () => {
   let seq = 0;
   const events = (messages: Array<Pick<TrackingMessage, 'type'> & Partial<TrackingMessage>>): DueEvent[] =>
     messages.map((m) => ({ id: ++seq, message: { ...m, messageId: `m${seq}` } }));
-  const deliver = (due: DueEvent[], state: Map<string, unknown>, hooks: DeliveryHooks = {}, context = ctx) =>
+  const deliver = (
+    due: DueEvent[],
+    state: Map<string, unknown>,
+    hooks: DeliveryHooks & { users?: KnownUsers } = {},
+    context = ctx,
+  ) =>
     destination.deliver!({
       ...hooks,
       events: due,
@@ -183,6 +188,52 @@ describe('the Gainsight event destination against the simulator', () => {
     ]);
     expect(keys({ type: 'track', event: 'Signed Up' })).toEqual([]);
     expect(keys({ traits: {} })).toEqual([]);
+  });
+
+  it("links a group's user by the email the host knows for the userId, asked once per source and user", async () => {
+    const asked: string[] = [];
+    const users: KnownUsers = {
+      email: async (sourceId, userId) => {
+        asked.push(`${sourceId}/${userId}`);
+        return sourceId === 's1' && userId === 'u-known' ? 'known@x.com' : undefined;
+      },
+    };
+    const groupOf = (name: string, userId: string, sourceId = 's1'): DueEvent => ({
+      id: ++seq,
+      sourceId,
+      message: { type: 'group', messageId: `m${seq}`, groupId: name, userId, traits: { name } },
+    });
+    const due = [
+      groupOf('Known Co', 'u-known'),
+      groupOf('Known Co 2', 'u-known'),
+      groupOf('Mail Co', 'mail@x.com'),
+      groupOf('Other Source Co', 'u-known', 's2'),
+      { ...groupOf('Own Email Co', 'u-own'), message: { ...group('Own Email Co', 'own@x.com'), messageId: 'own' } },
+    ];
+    const outcomes = await deliver(due, new Map(), { users });
+    expect(due.map((e) => outcomes.get(e.id)?.kind)).toEqual([
+      'delivered',
+      'delivered',
+      'delivered',
+      'failed',
+      'delivered',
+    ]);
+    // Asked once per source and userId; a call with its own email is not looked up.
+    expect(asked).toEqual(['s1/u-known', 's1/mail@x.com', 's2/u-known']);
+    const linkedTo = (email: string) => {
+      const gsid = sim.state.rows('person').find((p) => p.Email === email)?.Gsid;
+      return sim.state
+        .rows('company_person')
+        .filter((l) => l.Person_ID === gsid)
+        .map((l) => sim.state.rows('company').find((c) => c.Gsid === l.Company_ID)?.Name)
+        .sort();
+    };
+    expect(linkedTo('known@x.com')).toEqual(['Known Co', 'Known Co 2']);
+    expect(linkedTo('mail@x.com')).toEqual(['Mail Co']);
+    expect(outcomes.get(due[3]!.id)).toMatchObject({
+      kind: 'failed',
+      error: { code: 'mapping', message: expect.stringContaining('send it as context.traits.email on the group call') },
+    });
   });
 
   it('answers one outcome per event: tracks published, unsupported types failed with a reason', async () => {

@@ -6,13 +6,14 @@ import {
   type DestinationTarget,
   type DueEvent,
   isDataOutcome,
+  type KnownUsers,
   outcomeOf,
   type SyncRecord,
   type WriteResult,
   type WriterDefinition,
 } from '@synchub/core';
 import type { GainsightSecrets, GainsightSettings } from '../settings.js';
-import type { GainsightMapping, MappedCall } from './mapping.js';
+import { contextEmailOf, type GainsightMapping, type KnownUser, type MappedCall } from './mapping.js';
 
 export type GainsightTarget = DestinationTarget<GainsightSettings, GainsightSecrets> & {
   topicName: string | undefined;
@@ -77,15 +78,6 @@ interface PersonWork {
   companies: Set<string>;
 }
 
-/** Keys of the entities a mapped call updates: what the host keeps in order across windows. */
-export function entityKeysOf(call: MappedCall): string[] {
-  if (call.kind === 'person') return [`person:${call.email.toLowerCase()}`];
-  // A group's person write only adds an association (no field the person holds can go stale), so only
-  // the company's fields need ordering.
-  if (call.kind === 'group') return [`company:${call.companyName}`];
-  return [];
-}
-
 /**
  * Deliver one window of events to Gainsight with as few calls as the vendor allows:
  * identify/group for the same person or company are merged (last write wins per field), companies are
@@ -99,14 +91,15 @@ export function entityKeysOf(call: MappedCall): string[] {
  *
  * Each identify's and track's fate is reported through `hooks.onOutcome` as soon as its call is answered,
  * the group events' in the returned map (see below); every call runs inside `hooks.sending` with the
- * events it carries.
+ * events it carries. A group call without context.traits.email takes the email the host knows for its
+ * user (`hooks.users`: the user's latest identify in the same source).
  */
 export async function deliverToGainsight(
   events: DueEvent[],
   mapping: GainsightMapping,
   target: GainsightTarget,
   cache: CompanyCache,
-  hooks: DeliveryHooks = {},
+  hooks: DeliveryHooks & { users?: KnownUsers | undefined } = {},
 ): Promise<Map<number, DeliveryOutcome>> {
   const now = () => target.ctx.now();
   const outcomes = new Map<number, DeliveryOutcome>();
@@ -130,8 +123,9 @@ export async function deliverToGainsight(
       companies: new Set<string>(),
     }));
 
+  const known = await knownUsersOf(events, hooks.users);
   for (const { id, message } of events) {
-    const call = mapping.map(message);
+    const call = mapping.map(message, known.get(id));
     switch (call.kind) {
       case 'error':
         outcomes.set(id, { kind: 'failed', error: { code: call.code, message: call.message, at: now() } });
@@ -219,6 +213,26 @@ export async function deliverToGainsight(
     report([id], outcome);
   }
   return outcomes;
+}
+
+/**
+ * What the host knows about the users of the group events that name no email themselves, by event id:
+ * one look-up per source and userId. A look-up that fails leaves the event to fail with the reason.
+ */
+async function knownUsersOf(events: DueEvent[], users: KnownUsers | undefined): Promise<Map<number, KnownUser>> {
+  const known = new Map<number, KnownUser>();
+  if (!users) return known;
+  const emails = new Map<string, Promise<string | undefined>>();
+  for (const { id, message, sourceId } of events) {
+    if (message.type !== 'group' || sourceId === undefined || typeof message.userId !== 'string') continue;
+    if (contextEmailOf(message) !== undefined) continue;
+    const userId = message.userId;
+    const email = await getOrCreate(emails, `${sourceId}\n${userId}`, () =>
+      users.email(sourceId, userId).catch(() => undefined),
+    );
+    if (email !== undefined) known.set(id, { email });
+  }
+  return known;
 }
 
 interface Io {

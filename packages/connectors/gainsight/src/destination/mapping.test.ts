@@ -1,6 +1,6 @@
 import type { TrackingMessage } from '@synchub/core';
 import { describe, expect, it } from 'vitest';
-import { createGainsightMapping } from './mapping.js';
+import { createGainsightMapping, GROUP_EMAIL_REQUIRED } from './mapping.js';
 import { gainsightDestinationSchema } from './settings.js';
 
 const settings = gainsightDestinationSchema.parse({
@@ -67,6 +67,32 @@ describe('Gainsight destination mapping', () => {
     ).toEqual({ kind: 'group', email: 'a@x.com', companyName: 'Acme', company: { Name: 'Acme', Employees: 12 } });
   });
 
+  it("group → the user's email from the call, else the one the host knows, else a userId that is an email", () => {
+    const group = (m: Partial<TrackingMessage>) => msg({ type: 'group', groupId: 'g', traits: { name: 'Acme' }, ...m });
+    const emailOf = (call: ReturnType<typeof mapping.map>) => (call.kind === 'group' ? call.email : call.kind);
+    const fromCall = group({ userId: 'u1', context: { traits: { email: 'call@x.com' } } });
+    expect(emailOf(mapping.map(fromCall, { email: 'known@x.com' }))).toBe('call@x.com');
+    expect(emailOf(mapping.map(group({ userId: 'u1' }), { email: ' known@x.com ' }))).toBe('known@x.com');
+    expect(emailOf(mapping.map(group({ userId: 'bo@x.com' }), { email: 'known@x.com' }))).toBe('known@x.com');
+    expect(emailOf(mapping.map(group({ userId: 'bo@x.com' })))).toBe('bo@x.com');
+    expect(emailOf(mapping.map(group({ userId: 'not an email' })))).toBe('error');
+    expect(mapping.map(group({ userId: 'u1' }), {})).toEqual({
+      kind: 'error',
+      code: 'mapping',
+      message: expect.stringContaining(
+        'context.traits.email on the group call, or identify this userId with traits.email',
+      ),
+    });
+  });
+
+  it("orders a group by its company, whether or not its user's email is known yet", () => {
+    expect(mapping.entityKeys(msg({ type: 'group', groupId: 'g', userId: 'u1', traits: { name: 'Acme' } }))).toEqual([
+      'company:Acme',
+    ]);
+    expect(mapping.entityKeys(msg({ type: 'identify', traits: { email: 'Ann@x.com' } }))).toEqual(['person:ann@x.com']);
+    expect(mapping.entityKeys(msg({ type: 'group', groupId: 'g', traits: {} }))).toEqual([]);
+  });
+
   it('track → publish with the mapped name, version and contract (the call wins)', () => {
     expect(mapping.map(msg({ type: 'track', event: 'Feature Used', properties: { a: 1 } }))).toEqual({
       kind: 'track',
@@ -99,7 +125,7 @@ describe('Gainsight destination mapping', () => {
     expect(reasons).toEqual([
       'email is required for identify',
       'company name is required for group',
-      'user email is required for group',
+      GROUP_EMAIL_REQUIRED,
       'event version mapping not provided for Unknown',
       'page calls are not sent to Gainsight (identify, group and track are)',
     ]);

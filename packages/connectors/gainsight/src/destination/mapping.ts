@@ -76,8 +76,41 @@ export const COMPANY_RULES: FieldRule[] = [
 const str = (v: unknown): string | undefined =>
   typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : undefined;
 
+/** What the host knows about the call's user beyond the call itself (see `KnownUsers`). */
+export interface KnownUser {
+  /** The email the user's latest identify gave. */
+  email?: string | undefined;
+}
+
+/** Said when a group call's user has no email the destination can use. */
+export const GROUP_EMAIL_REQUIRED =
+  'user email is required for group: send it as context.traits.email on the group call, or identify this userId with traits.email first (a userId that is an email is used as is)';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * The email of a group call's user: the call's own context.traits.email, else the one the user's
+ * identify calls gave, else a userId that is an email (RudderStack reads context.traits.email only).
+ */
+export function groupEmailOf(message: TrackingMessage, known?: KnownUser): string | undefined {
+  const userId = str(message.userId);
+  return (
+    contextEmailOf(message) ?? str(known?.email) ?? (userId !== undefined && EMAIL.test(userId) ? userId : undefined)
+  );
+}
+
+/** The email a call carries in context.traits. */
+export const contextEmailOf = (message: TrackingMessage): string | undefined =>
+  str((message.context?.traits as Record<string, unknown> | undefined)?.email);
+
 export interface GainsightMapping {
-  map(message: TrackingMessage): MappedCall;
+  /** `known`: what the host knows about the call's user (a group call's email when the call has none). */
+  map(message: TrackingMessage, known?: KnownUser): MappedCall;
+  /**
+   * The entities a call updates, for the host's ordering. A group's is its company, known before its
+   * user's email is looked up.
+   */
+  entityKeys(message: TrackingMessage): string[];
 }
 
 /** Built once per destination configuration; mapping a call is then pure and fast. */
@@ -104,8 +137,13 @@ export function createGainsightMapping(
     message,
   });
 
-  return {
-    map(message) {
+  const mapping: GainsightMapping = {
+    entityKeys(message) {
+      if (message.type !== 'group') return entityKeysOf(mapping.map(message));
+      const name = str(message.traits?.name);
+      return name ? [`company:${name}`] : [];
+    },
+    map(message, known) {
       switch (message.type) {
         case 'identify': {
           const traits = { ...(message.context?.traits as object | undefined), ...message.traits };
@@ -124,8 +162,8 @@ export function createGainsightMapping(
           const traits = message.traits ?? {};
           const companyName = str(traits.name);
           if (!companyName) return error('company name is required for group');
-          const email = str((message.context?.traits as Record<string, unknown> | undefined)?.email);
-          if (!email) return error('user email is required for group');
+          const email = groupEmailOf(message, known);
+          if (!email) return error(GROUP_EMAIL_REQUIRED);
           const mapped = company(traits);
           if (mapped.errors.length > 0) return error(mapped.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
           return { kind: 'group', email, companyName, company: { ...mapped.record, Name: companyName } };
@@ -167,6 +205,16 @@ export function createGainsightMapping(
       }
     },
   };
+  return mapping;
+}
+
+/** Keys of the entities a mapped call updates: what the host keeps in order across windows. */
+export function entityKeysOf(call: MappedCall): string[] {
+  if (call.kind === 'person') return [`person:${call.email.toLowerCase()}`];
+  // A group's person write only adds an association (no field the person holds can go stale), so only
+  // the company's fields need ordering.
+  if (call.kind === 'group') return [`company:${call.companyName}`];
+  return [];
 }
 
 const cached = new WeakMap<object, GainsightMapping>();
