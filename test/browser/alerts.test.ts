@@ -14,6 +14,7 @@ let page: Page;
 let receiver: Server;
 let hookUrl = '';
 const received: Array<Record<string, unknown>> = [];
+const paths: string[] = [];
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -22,6 +23,7 @@ beforeAll(async () => {
       body += c;
     });
     req.on('end', () => {
+      paths.push(req.url ?? '');
       received.push(JSON.parse(body) as Record<string, unknown>);
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok');
@@ -146,11 +148,18 @@ describe('Alerts page', () => {
     const again = page.getByRole('form', { name: 'Edit “Delivery failing”' });
     expect(await again.getByLabel('Password').inputValue()).toBe('');
     await again.getByText('A password is stored (encrypted). Leave empty to keep it.').waitFor();
+    // The webhook URL is a secret too (Slack's carries its token): scheme and host only, and saving the form
+    // as shown kept the one stored, which the test alert still reaches.
+    expect(await again.getByLabel('Webhook URL').inputValue()).toBe(`${new URL(hookUrl).origin}/••••••`);
+    expect(await page.content()).not.toContain(hookUrl);
     expect(await page.content()).not.toContain('browser-smtp-secret-77');
     const rules = await harness.api('GET', '/api/alerts');
     expect(JSON.stringify(rules.body)).not.toContain('browser-smtp-secret-77');
+    expect(JSON.stringify(rules.body)).not.toContain(hookUrl);
     await shot('63-alerts-edit-email-1280');
     await again.getByRole('button', { name: 'Cancel' }).click();
+    await harness.api('POST', `/api/alerts/${(rules.body as { rules: Array<{ id: string }> }).rules[0]?.id}/test`);
+    expect(paths.at(-1)).toBe('/slack');
   });
 
   it('fits a 400 px screen', async () => {

@@ -161,6 +161,9 @@ describe('updates of one entity stay in order across retries', () => {
     const [older, newer] = await rows(t);
     expect([older?.state, newer?.state]).toEqual(['retrying', 'retrying']);
     expect(JSON.parse(newer?.last_error_json ?? '{}')).toMatchObject({ code: 'waiting' });
+    // The newer one's own calls were answered: being sent again for order spends none of its attempts
+    // (a group of a busy company was dead-lettered by its elders' failures in the faults suite).
+    expect([older?.attempts, newer?.attempts]).toEqual([1, 0]);
     clock += 120_000;
     await t.hub.engine.drain();
     expect((await rows(t)).map((r) => r.state)).toEqual(['delivered', 'delivered']);
@@ -269,5 +272,47 @@ describe('progress is saved per vendor call', () => {
       null,
     ]);
     expect(JSON.parse(after[2]?.last_error_json ?? '{}')).toMatchObject({ sends: 1 });
+  });
+
+  it('a kill after the vendor answered but before the hub wrote the fate leaves the send counted', async () => {
+    const gs = await simulator();
+    let publishes = 0;
+    let answered: () => void = () => {};
+    const reached = new Promise<void>((resolve) => {
+      answered = resolve;
+    });
+    // The second publish is answered, but the hub stops as the answer comes in: its fate is never written.
+    // (A SIGKILL between two commits; the crash suite saw a track arrive once more than the hub counted.)
+    const answeredAtTheKill: typeof fetch = async (input, init) => {
+      const isPublish = String(input).includes('/eventManager/');
+      if (!isPublish || ++publishes !== 2) return fetch(input, init);
+      const res = await fetch(input, { ...init, signal: undefined });
+      answered();
+      await new Promise<void>((resolve) => init?.signal?.addEventListener('abort', () => resolve(), { once: true }));
+      return res;
+    };
+    const first = await createTestHub({ fetch: answeredAtTheKill });
+    const { ingest } = await route(first, 'gs', gs);
+    await ingest(Array.from({ length: 3 }, (_, n) => ({ type: 'track', event: 'Feature Used', properties: { n } })));
+    const cycle = first.hub.engine.runOnce();
+    await reached;
+    await first.hub.close();
+    await cycle;
+
+    const second = await createTestHub({ dataDir: first.dataDir });
+    cleanups.push(() => second.hub.close());
+    expect((await rows(second)).map((r) => [r.state, r.unanswered_sends])).toEqual([
+      ['delivered', 0],
+      ['received', 1],
+      ['received', 0],
+    ]);
+    await second.hub.engine.drain();
+    expect(gs.sim.state.events.map((e) => (e.body as { n: number }).n).sort()).toEqual([0, 1, 1, 2]);
+    const after = await rows(second);
+    expect(after.map((r) => JSON.parse(r.last_error_json ?? 'null')?.code ?? null)).toEqual([
+      null,
+      'possible_duplicate',
+      null,
+    ]);
   });
 });

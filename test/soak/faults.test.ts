@@ -175,10 +175,16 @@ async function faultsRun(options: { scale: number; lie?: Lie }) {
       settings: {
         topicName: 'product',
         eventVersions: [{ event: 'Feature Used', eventName: 'Product Event', version: 'v01' }],
-        // The default 20 suits ordinary outages. Here a group event needs two calls (company, person) that each
-        // fail ~27% of the time, so ~47% of its attempts fail: measured is delivery, not the dead-letter threshold
-        // (the summary prints the most attempts one event took).
-        maxAttempts: 25,
+        // The default 20 suits ordinary outages. Here a call fails f ≈ 28% of the time (20% 5xx, 5% dropped,
+        // 429 bursts, timeouts), and a group event needs two calls (its company's write, shared by every group
+        // of that company in the window, and its person's), so ~48% of its attempts fail. And the 24 groups
+        // of a company go in the windows of the oldest one still waiting (updates of an entity land in order):
+        // a later group fails in many of those windows. (Windows where only an older one failed spend none of
+        // its attempts: it was sent again only for order.) In that model (50 companies × 24 groups, f = 0.28,
+        // 2,000 simulated runs) the most attempts one group takes has median 18, p99 27, and reaches 25 in 3%
+        // of runs (CI saw 25 once, with the old count, 24 on rerun); 35 is reached in none. Measured is
+        // delivery, not the dead-letter threshold (the summary prints the most attempts one event took).
+        maxAttempts: 35,
       },
     });
     const { writeKey } = await hub.sources.create({ name: 'soak', destinationId: destination.id });

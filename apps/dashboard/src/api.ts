@@ -1,24 +1,5 @@
-import type {
-  BacklogEntry,
-  Connection,
-  ConnectionInput,
-  Connector,
-  Destination,
-  DestinationInput,
-  DestinationKind,
-  EventCounts,
-  EventDetail,
-  EventQuery,
-  EventRow,
-  Issue,
-  LimitRow,
-  PluginError,
-  PublicUrl,
-  Refusal,
-  ReplaySelector,
-  Source,
-  ValidateAnswer,
-} from './types.js';
+import { type Answer, type Body, call } from './api-client.js';
+import type { ConnectionInput, Destination, DestinationInput, EventQuery, Issue, ReplaySelector } from './types.js';
 
 /** Any non-2xx answer from the hub, carrying its `{ error: { code, message, … } }` body. */
 export class ApiError extends Error {
@@ -111,77 +92,65 @@ export async function checkToken(token: string): Promise<boolean> {
   return true;
 }
 
-const id = (value: string | number) => encodeURIComponent(String(value));
-
-function eventsQuery(q: EventQuery): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(q)) if (value !== undefined && value !== '') params.set(key, String(value));
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
 export const api = {
-  health: () => request<{ status: string; version: string }>('GET', '/health', undefined, null),
-  connectors: () => request<{ connectors: Connector[] }>('GET', '/api/connectors').then((r) => r.connectors),
+  health: () => request<Answer<'/health', 'get'>>('GET', '/health', undefined, null),
+  connectors: () => call('get', '/api/connectors').then((r) => r.connectors),
   /** Installed plugin packages: what each contributes, including the dashboard pages it declares. */
-  plugins: () =>
-    request<{ plugins: { packageName: string; pages: { id: string; title: string }[] }[] }>('GET', '/api/plugins'),
+  plugins: () => call('get', '/api/plugins'),
   /** Connectors plus the plugin packages that failed to load (so a broken install is not silent). */
-  catalog: () =>
-    request<{ connectors: Connector[]; errors?: PluginError[] }>('GET', '/api/connectors').then((r) => ({
-      connectors: r.connectors,
-      errors: r.errors ?? [],
-    })),
+  catalog: () => call('get', '/api/connectors').then((r) => ({ connectors: r.connectors, errors: r.errors ?? [] })),
   /** One connector with its streams, writers (mode, batch size, options schema) and event destination. */
   connector: (connectorId: string) =>
-    request<{ connector: Connector }>('GET', `/api/connectors/${id(connectorId)}`).then((r) => r.connector),
-  connections: () => request<{ connections: Connection[] }>('GET', '/api/connections').then((r) => r.connections),
-  connection: (id: string) =>
-    request<{ connection: Connection }>('GET', `/api/connections/${encodeURIComponent(id)}`).then((r) => r.connection),
+    call('get', '/api/connectors/{id}', { params: { id: connectorId } }).then((r) => r.connector),
+  connections: () => call('get', '/api/connections').then((r) => r.connections),
+  connection: (id: string) => call('get', '/api/connections/{id}', { params: { id } }).then((r) => r.connection),
   createConnection: (input: ConnectionInput) =>
-    request<{ connection: Connection }>('POST', '/api/connections', input).then((r) => r.connection),
+    call('post', '/api/connections', { body: input }).then((r) => r.connection),
   updateConnection: (id: string, input: Partial<ConnectionInput>) =>
-    request<{ connection: Connection }>('PATCH', `/api/connections/${encodeURIComponent(id)}`, input).then(
-      (r) => r.connection,
-    ),
-  deleteConnection: (id: string) => request<void>('DELETE', `/api/connections/${encodeURIComponent(id)}`),
-  validateConnection: (id: string) =>
-    request<ValidateAnswer>('POST', `/api/connections/${encodeURIComponent(id)}/validate`),
+    call('patch', '/api/connections/{id}', { params: { id }, body: input }).then((r) => r.connection),
+  deleteConnection: (id: string) => call('delete', '/api/connections/{id}', { params: { id } }),
+  validateConnection: (id: string) => call('post', '/api/connections/{id}/validate', { params: { id } }),
 
-  sources: () => request<{ sources: Source[] }>('GET', '/api/sources').then((r) => r.sources),
+  sources: () => call('get', '/api/sources').then((r) => r.sources),
   /** Requests ingest refused, per source and reason, newest first. */
-  refusals: () => request<{ refusals: Refusal[] }>('GET', '/api/sources/refusals').then((r) => r.refusals),
+  refusals: () => call('get', '/api/sources/refusals').then((r) => r.refusals),
   /** Where others reach the hub: the base of every ingest and webhook URL shown. */
-  settings: () => request<{ publicUrl: PublicUrl }>('GET', '/api/settings'),
+  settings: () => call('get', '/api/settings'),
   /** The answer's `writeKey` is the only time the hub ever reveals it. */
   createSource: (input: { name: string; destinationId: string | null }) =>
-    request<{ source: Source; writeKey: string }>('POST', '/api/sources', input),
+    call('post', '/api/sources', { body: input }),
   updateSource: (sourceId: string, patch: { name?: string; destinationId?: string | null }) =>
-    request<{ source: Source }>('PATCH', `/api/sources/${id(sourceId)}`, patch).then((r) => r.source),
+    call('patch', '/api/sources/{id}', { params: { id: sourceId }, body: patch }).then((r) => r.source),
   rotateSourceKey: (sourceId: string) =>
-    request<{ writeKey: string }>('POST', `/api/sources/${id(sourceId)}/rotate-key`).then((r) => r.writeKey),
-  deleteSource: (sourceId: string) => request<void>('DELETE', `/api/sources/${id(sourceId)}`),
+    call('post', '/api/sources/{id}/rotate-key', { params: { id: sourceId } }).then((r) => r.writeKey),
+  deleteSource: (sourceId: string) => call('delete', '/api/sources/{id}', { params: { id: sourceId } }),
 
   /** Every event destination kind the installed connectors offer, with its settings schema. */
-  destinationKinds: () => request<{ kinds: DestinationKind[] }>('GET', '/api/destinations/kinds').then((r) => r.kinds),
-  destinations: () => request<{ destinations: Destination[] }>('GET', '/api/destinations').then((r) => r.destinations),
+  destinationKinds: () => call('get', '/api/destinations/kinds').then((r) => r.kinds),
+  destinations: () => call('get', '/api/destinations').then((r) => r.destinations as Destination[]),
   destination: (destinationId: string) =>
-    request<{ destination: Destination }>('GET', `/api/destinations/${id(destinationId)}`).then((r) => r.destination),
+    call('get', '/api/destinations/{id}', { params: { id: destinationId } }).then((r) => r.destination as Destination),
+  // The document types `settings` with the kinds loaded when the types were generated; the form sends any
+  // kind's settings (a plugin's too) and the hub checks them against that kind's schema.
   createDestination: (input: DestinationInput) =>
-    request<{ destination: Destination }>('POST', '/api/destinations', input).then((r) => r.destination),
-  updateDestination: (destinationId: string, patch: Partial<Omit<DestinationInput, 'kind'>>) =>
-    request<{ destination: Destination }>('PATCH', `/api/destinations/${id(destinationId)}`, patch).then(
-      (r) => r.destination,
+    call('post', '/api/destinations', { body: input as Body<'/api/destinations', 'post'> }).then(
+      (r) => r.destination as Destination,
     ),
-  deleteDestination: (destinationId: string) => request<void>('DELETE', `/api/destinations/${id(destinationId)}`),
+  updateDestination: (destinationId: string, patch: Partial<Omit<DestinationInput, 'kind'>>) =>
+    call('patch', '/api/destinations/{id}', {
+      params: { id: destinationId },
+      body: patch as Body<'/api/destinations/{id}', 'patch'>,
+    }).then((r) => r.destination as Destination),
+  deleteDestination: (destinationId: string) =>
+    call('delete', '/api/destinations/{id}', { params: { id: destinationId } }),
 
-  events: (q: EventQuery = {}) =>
-    request<{ events: EventRow[]; counts: EventCounts }>('GET', `/api/events${eventsQuery(q)}`),
-  event: (eventId: number) => request<{ event: EventDetail }>('GET', `/api/events/${id(eventId)}`).then((r) => r.event),
+  events: (q: EventQuery = {}) => call('get', '/api/events', { query: q }),
+  event: (eventId: number) => call('get', '/api/events/{id}', { params: { id: eventId } }).then((r) => r.event),
   /** Failed events back into the queue; answers how many were replayed. */
-  replay: (selector: ReplaySelector) =>
-    request<{ replayed: number }>('POST', '/api/events/replay', selector).then((r) => r.replayed),
-  limits: () => request<{ limits: LimitRow[] }>('GET', '/api/limits').then((r) => r.limits),
+  replay: (selector: ReplaySelector) => call('post', '/api/events/replay', { body: selector }).then((r) => r.replayed),
+  limits: () => call('get', '/api/limits').then((r) => r.limits),
   /** What waits for delivery per destination, with the budget's estimate. */
-  backlog: () => request<{ backlog: BacklogEntry[]; at: number }>('GET', '/api/backlog'),
+  backlog: () => call('get', '/api/backlog'),
+  /** The hub's OpenAPI document (the API reference page). */
+  openapi: () => call('get', '/api/openapi.json'),
 };

@@ -30,9 +30,12 @@ const NAV: { path: string; label: string; page?: string }[] = [
   { path: '/qualtrics', label: 'Qualtrics', page: 'qualtrics' },
   { path: '/pipelines', label: 'Pipelines' },
   { path: '/alerts', label: 'Alerts' },
+  { path: '/api', label: 'API' },
 ];
 
 type Render = (params: Record<string, string>, query: URLSearchParams) => ComponentChildren;
+/** The page's name in the browser's tab and history (`document.title`, before " · Synchub"). */
+type Title = string | ((params: Record<string, string>, query: URLSearchParams) => string);
 
 // Gainsight pulls and accounts load on first visit (their own chunk).
 const GainsightPage = lazyPage(() => import('./pages/gainsight.js').then((m) => m.GainsightPage));
@@ -44,28 +47,42 @@ const DestinationFormPage = lazyPage(() => import('./pages/destination-form.js')
 const PipelinesPage = lazyPage(() => import('./pages/pipelines.js').then((m) => m.PipelinesPage));
 const PipelineFormPage = lazyPage(() => import('./pages/pipelines.js').then((m) => m.PipelineFormPage));
 const AlertsPage = lazyPage(() => import('./alerts/alerts-page.js').then((m) => m.AlertsPage));
+const ApiReferencePage = lazyPage(() => import('./pages/api-reference.js').then((m) => m.ApiReferencePage));
 
-const ROUTES: { pattern: string; render: Render }[] = [
-  { pattern: '/overview', render: (_, q) => <OverviewPage query={q} /> },
-  { pattern: '/connections', render: () => <ConnectionsPage /> },
-  { pattern: '/connections/new', render: () => <ConnectionFormPage /> },
-  { pattern: '/connections/:id/edit', render: (p) => <ConnectionFormPage id={p['id']} /> },
-  { pattern: '/sources', render: () => <SourcesPage /> },
-  { pattern: '/destinations', render: () => <DestinationsPage /> },
-  { pattern: '/destinations/new', render: () => <DestinationFormPage /> },
-  { pattern: '/destinations/:id/edit', render: (p) => <DestinationFormPage id={p['id']} /> },
+const ROUTES: { pattern: string; title: Title; render: Render }[] = [
+  { pattern: '/overview', title: 'Overview', render: (_, q) => <OverviewPage query={q} /> },
+  { pattern: '/connections', title: 'Connections', render: () => <ConnectionsPage /> },
+  { pattern: '/connections/new', title: 'Add connection', render: () => <ConnectionFormPage /> },
+  { pattern: '/connections/:id/edit', title: 'Edit connection', render: (p) => <ConnectionFormPage id={p['id']} /> },
+  { pattern: '/sources', title: 'Sources', render: () => <SourcesPage /> },
+  { pattern: '/destinations', title: 'Destinations', render: () => <DestinationsPage /> },
+  { pattern: '/destinations/new', title: 'Add destination', render: () => <DestinationFormPage /> },
+  {
+    pattern: '/destinations/:id/edit',
+    title: 'Edit destination',
+    render: (p) => <DestinationFormPage id={p['id']} />,
+  },
   // Both event views are one component, so switching keeps its live stream open.
-  { pattern: '/events', render: (_, q) => <EventsPage view="all" query={q} /> },
-  { pattern: '/events/failures', render: (_, q) => <EventsPage view="failures" query={q} /> },
-  { pattern: '/limits', render: () => <LimitsPage /> },
-  { pattern: '/gainsight', render: (_, q) => <GainsightPage connectionId={q.get('connection') ?? undefined} /> },
-  { pattern: '/accounts', render: () => <AccountsPage /> },
-  { pattern: '/accounts/:id', render: (p) => <AccountPage id={p['id']!} /> },
-  { pattern: '/qualtrics', render: () => <QualtricsPage /> },
-  { pattern: '/pipelines', render: () => <PipelinesPage /> },
-  { pattern: '/pipelines/new', render: (_, q) => <PipelineFormPage kind={q.get('kind') ?? undefined} /> },
-  { pattern: '/pipelines/:id/edit', render: (p) => <PipelineFormPage id={p['id']} /> },
-  { pattern: '/alerts', render: () => <AlertsPage /> },
+  { pattern: '/events', title: 'Events', render: (_, q) => <EventsPage view="all" query={q} /> },
+  { pattern: '/events/failures', title: 'Failures', render: (_, q) => <EventsPage view="failures" query={q} /> },
+  { pattern: '/limits', title: 'Limits', render: () => <LimitsPage /> },
+  {
+    pattern: '/gainsight',
+    title: 'Gainsight pulls',
+    render: (_, q) => <GainsightPage connectionId={q.get('connection') ?? undefined} />,
+  },
+  { pattern: '/accounts', title: 'Accounts', render: () => <AccountsPage /> },
+  { pattern: '/accounts/:id', title: 'Account', render: (p) => <AccountPage id={p['id']!} /> },
+  { pattern: '/qualtrics', title: 'Qualtrics', render: () => <QualtricsPage /> },
+  { pattern: '/pipelines', title: 'Pipelines', render: () => <PipelinesPage /> },
+  {
+    pattern: '/pipelines/new',
+    title: (_, q) => (q.get('kind') === 'sync' ? 'New sync' : 'New pipeline'),
+    render: (_, q) => <PipelineFormPage kind={q.get('kind') ?? undefined} />,
+  },
+  { pattern: '/pipelines/:id/edit', title: 'Edit pipeline', render: (p) => <PipelineFormPage id={p['id']} /> },
+  { pattern: '/alerts', title: 'Alerts', render: () => <AlertsPage /> },
+  { pattern: '/api', title: 'API reference', render: () => <ApiReferencePage /> },
 ];
 
 const HOME = '/overview';
@@ -75,6 +92,47 @@ const pageOf = (path: string): string | undefined => {
   const bare = path.split('?')[0]!;
   return NAV.find((item) => item.page && (bare === item.path || bare.startsWith(`${item.path}/`)))?.page;
 };
+
+/** What the tab says for `path` (the pages a vendor plugin has not declared read "Page not available"). */
+function titleOf(path: string, pages: Map<string, string> | undefined): string {
+  const page = pageOf(path);
+  if (page && pages && !pages.has(page)) return 'Page not available';
+  for (const route of ROUTES) {
+    const params = matchPath(route.pattern, path);
+    if (params) return typeof route.title === 'string' ? route.title : route.title(params, queryOf(path));
+  }
+  return 'Page not found';
+}
+
+const APP_NAME = 'Synchub';
+const setTitle = (title: string) => {
+  document.title = `${title} · ${APP_NAME}`;
+};
+
+/**
+ * After a navigation, focus goes to the new page's h1 (once it is there: lazy pages and loaded data
+ * render it later), so screen readers announce the page and Tab goes on from its top. Gives up after a few
+ * seconds, so a slow page never pulls focus away from what the user has moved on to.
+ */
+function focusHeadingOf(main: HTMLElement): () => void {
+  const focus = () => {
+    const h1 = main.querySelector<HTMLElement>('h1');
+    if (!h1) return false;
+    if (!h1.hasAttribute('tabindex')) h1.setAttribute('tabindex', '-1');
+    h1.focus();
+    return true;
+  };
+  if (focus()) return () => {};
+  const observer = new MutationObserver(() => {
+    if (focus()) observer.disconnect();
+  });
+  observer.observe(main, { childList: true, subtree: true });
+  const timer = setTimeout(() => observer.disconnect(), 5000);
+  return () => {
+    observer.disconnect();
+    clearTimeout(timer);
+  };
+}
 
 function Routes({ path, pages }: { path: string; pages: Map<string, string> | undefined }) {
   const page = pageOf(path);
@@ -154,6 +212,23 @@ export function App() {
     );
   }, [token]);
 
+  const bare = path.split('?')[0]!;
+  useEffect(() => setTitle(token ? titleOf(path, pages) : 'Sign in'), [token, path, pages]);
+
+  // A new page (not a changed filter in its query) moves focus to its heading; the first page loaded does
+  // not, so the skip link stays the first Tab stop.
+  const mainRef = useRef<HTMLElement>(null);
+  const shownPath = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    const main = mainRef.current;
+    if (!main) return;
+    const first = shownPath.current === undefined;
+    const changed = shownPath.current !== bare;
+    shownPath.current = bare;
+    if (first || !changed) return;
+    return focusHeadingOf(main);
+  }, [bare, token]);
+
   // On a narrow screen the links scroll sideways: keep the current page's link in view.
   const navRef = useRef<HTMLElement>(null);
   useEffect(() => {
@@ -187,6 +262,18 @@ export function App() {
 
   return (
     <div class="shell">
+      {/* A hash link would be taken for a route: the link moves focus itself. */}
+      {/* biome-ignore lint/a11y/useValidAnchor: a skip link is a link; its href alone would change the route */}
+      <a
+        class="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          mainRef.current?.focus();
+        }}
+      >
+        Skip to main content
+      </a>
       <header class="topbar">
         <a class="brand" href={`#${HOME}`}>
           <span class="brand-mark" aria-hidden="true" />
@@ -197,7 +284,6 @@ export function App() {
             {NAV.map((item) => {
               if (item.page && !pages?.has(item.page)) return null;
               const label = (item.page && pages?.get(item.page)) || item.label;
-              const bare = path.split('?')[0]!;
               const active = bare === item.path || bare.startsWith(`${item.path}/`);
               return (
                 <li key={item.path}>
@@ -221,7 +307,7 @@ export function App() {
           </button>
         </div>
       </header>
-      <main>
+      <main id="main" tabIndex={-1} ref={mainRef}>
         <Routes path={path} pages={pages} />
       </main>
     </div>

@@ -1,5 +1,6 @@
 import { request } from './api.js';
-import type { Pipeline, PipelineKindInfo, Preview, RecordStatus, Run, RunRecord } from './pulls-types.js';
+import { call } from './api-client.js';
+import type { Pipeline, Preview, RecordStatus, Run, RunRecord } from './pulls-types.js';
 import { type FieldSpec, fieldsFromSchema, friendlyMessage } from './schema-form.js';
 import type { JsonSchema } from './types.js';
 
@@ -129,11 +130,12 @@ export function routeSettingsIssues(
   return { byField, other };
 }
 
-export type RunView = Run & { cursorBefore: string | null; cursorAfter: string | null };
+/** A run with the cursors it started from and reached. */
+export type RunView = Run;
 
 export const enc = encodeURIComponent;
 export const pipelinesApi = {
-  kinds: () => request<{ kinds: PipelineKindInfo[]; schedules: Record<string, string> }>('GET', '/api/pipelines/kinds'),
+  kinds: () => call('get', '/api/pipelines/kinds'),
   list: () => request<{ pipelines: Pipeline[] }>('GET', '/api/pipelines').then((r) => r.pipelines),
   get: (id: string) => request<{ pipeline: Pipeline }>('GET', `/api/pipelines/${enc(id)}`).then((r) => r.pipeline),
   save: (id: string | undefined, body: Record<string, unknown>) =>

@@ -16,6 +16,7 @@ import type { Run } from './pulls-types.js';
 const NOW = Date.parse('2026-01-10T12:00:00Z');
 const run = (over: Partial<Run>): Run => ({
   id: 1,
+  number: 1,
   pipelineId: 'p1',
   status: 'completed',
   trigger: 'manual',
@@ -23,6 +24,8 @@ const run = (over: Partial<Run>): Run => ({
   finishedAt: NOW - 3 * 60_000,
   counts: { read: 120, written: 98, skipped: 22, failed: 0, reasons: {} },
   details: null,
+  cursorBefore: null,
+  cursorAfter: null,
   error: null,
   ...over,
 });

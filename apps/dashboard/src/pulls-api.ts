@@ -1,13 +1,11 @@
 import { request } from './api.js';
+import { type Answer, type Body, call } from './api-client.js';
 import type {
   AccountDetail,
   AccountRow,
-  CategoryCount,
   DiscoveredObject,
   Pipeline,
   PipelineInput,
-  PipelineKindInfo,
-  PullsCommonView,
   Run,
   RunAllAnswer,
 } from './pulls-types.js';
@@ -35,44 +33,19 @@ function discover(connectionId: string, objects?: string[]): Promise<DiscoveredO
   return answer;
 }
 
-/** Counts by category, whatever shape the hub sends (`[{category, count}]` or `{ name: count }`). */
-export function toCategoryCounts(value: unknown): CategoryCount[] {
-  if (Array.isArray(value)) {
-    return value.flatMap((item): CategoryCount[] => {
-      if (typeof item === 'string') return [{ category: item, count: 0 }];
-      if (item && typeof item === 'object') {
-        const o = item as Record<string, unknown>;
-        const name = o['category'] ?? o['name'] ?? o['value'];
-        if (typeof name === 'string') return [{ category: name, count: Number(o['count'] ?? 0) || 0 }];
-      }
-      return [];
-    });
-  }
-  if (value && typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>).map(([category, count]) => ({
-      category,
-      count: Number(count) || 0,
-    }));
-  }
-  return [];
-}
+/** What "Discover categories" found: the categories with counts, the sample, what "Resample" asks for next. */
+export type DiscoveredCategories = Answer<'/api/pulls/{connectionId}/activity/discover-categories', 'post'>;
 
-export interface DiscoveredCategories {
-  categories: CategoryCount[];
-  sampled?: number;
-  sampleSize?: number;
-  /** What "Resample" asks for next (null: already the smallest sample). */
-  nextSampleSize?: number | null;
-}
-
+type DiscoverBody = NonNullable<Body<'/api/pulls/{connectionId}/activity/discover-categories', 'post'>>;
 export interface DiscoverOptions {
+  /** One of 1000, 800, 500 (what the last answer's `nextSampleSize` says); the hub refuses others. */
   sampleSize?: number | undefined;
   object?: string | undefined;
   categoryField?: string | undefined;
 }
 
 export const pullsApi = {
-  kinds: () => request<{ kinds: PipelineKindInfo[]; schedules: Record<string, string> }>('GET', '/api/pipelines/kinds'),
+  kinds: () => call('get', '/api/pipelines/kinds'),
   pipelines: (connectionId: string) =>
     request<{ pipelines: Pipeline[] }>('GET', `/api/pipelines?connectionId=${id(connectionId)}`).then(
       (r) => r.pipelines,
@@ -93,27 +66,22 @@ export const pullsApi = {
   describe: (connectionId: string, object: string) =>
     discover(connectionId, [object]).then((list) => list.find((o) => o.name === object) ?? list[0]),
 
-  common: (connectionId: string) => request<PullsCommonView>('GET', `/api/pulls/${id(connectionId)}/common`),
-  saveCommon: (connectionId: string, common: { primaryConnectionId: string | null; gsidField?: string }) =>
-    request<PullsCommonView>('PUT', `/api/pulls/${id(connectionId)}/common`, common),
+  common: (connectionId: string) => call('get', '/api/pulls/{connectionId}/common', { params: { connectionId } }),
+  saveCommon: (connectionId: string, common: Body<'/api/pulls/{connectionId}/common', 'put'>) =>
+    call('put', '/api/pulls/{connectionId}/common', { params: { connectionId }, body: common }),
   /** Samples the activity timeline (1000 rows, stepping down to 800 and 500 when slow); the hub allows 25 s. */
   discoverCategories: (connectionId: string, options: DiscoverOptions = {}) =>
-    request<Record<string, unknown>>('POST', `/api/pulls/${id(connectionId)}/activity/discover-categories`, {
-      ...(options.sampleSize ? { sampleSize: options.sampleSize } : {}),
-      ...(options.object ? { object: options.object } : {}),
-      ...(options.categoryField ? { categoryField: options.categoryField } : {}),
-    }).then(
-      (r): DiscoveredCategories => ({
-        categories: toCategoryCounts(r['categories']),
-        ...(typeof r['sampled'] === 'number' ? { sampled: r['sampled'] } : {}),
-        ...(typeof r['sampleSize'] === 'number' ? { sampleSize: r['sampleSize'] } : {}),
-        ...(typeof r['nextSampleSize'] === 'number' || r['nextSampleSize'] === null
-          ? { nextSampleSize: r['nextSampleSize'] as number | null }
-          : {}),
-      }),
-    ),
+    call('post', '/api/pulls/{connectionId}/activity/discover-categories', {
+      params: { connectionId },
+      body: {
+        ...(options.sampleSize ? { sampleSize: options.sampleSize as DiscoverBody['sampleSize'] } : {}),
+        ...(options.object ? { object: options.object } : {}),
+        ...(options.categoryField ? { categoryField: options.categoryField } : {}),
+      },
+    }),
+  /** Field mappings detected from a survey object's fields. */
   detectSurveyFields: (connectionId: string, object: string) =>
-    request<Record<string, unknown>>('POST', `/api/pulls/${id(connectionId)}/surveys/detect-fields`, { object }),
+    call('post', '/api/pulls/{connectionId}/surveys/detect-fields', { params: { connectionId }, body: { object } }),
 
   accounts: (q: { q?: string; limit?: number; offset?: number } = {}) => {
     const params = new URLSearchParams();
@@ -122,5 +90,6 @@ export const pullsApi = {
     if (q.offset) params.set('offset', String(q.offset));
     return request<{ accounts: AccountRow[]; total: number }>('GET', `/api/accounts?${params}`);
   },
-  account: (accountId: string) => request<AccountDetail>('GET', `/api/accounts/${id(accountId)}`),
+  account: (accountId: string): Promise<AccountDetail> =>
+    call('get', '/api/accounts/{id}', { params: { id: accountId } }),
 };

@@ -1,55 +1,18 @@
-// Shapes of the hub's pipelines, runs, Gainsight pulls and accounts API, as the dashboard reads them.
-import type { JsonSchema } from './types.js';
+// Shapes of the hub's pipelines, runs, Gainsight pulls and accounts API, as the dashboard reads them: named
+// from the types generated from the hub's /api/openapi.json. What is written out here is the dashboard's own.
+import type { Answer, Schemas } from './api-client.js';
 
-export type RunStatus = 'running' | 'completed' | 'failed';
+export type RunStatus = Schemas['RunStatus'];
+/** What a run (or a preview) read, wrote, skipped and failed; `reasons` says why records were skipped or failed. */
+export type RunCounts = Schemas['RunCounts'];
+export type RunError = Schemas['RunError'];
+/** A run of a pipeline (`startedAt`/`finishedAt` epoch ms). */
+export type Run = Schemas['Run'];
 
-export interface RunCounts {
-  read: number;
-  written: number;
-  skipped: number;
-  failed: number;
-  /** Why records were skipped or failed, e.g. `{ "no account with GsCompanyId": 12 }`. */
-  reasons: Record<string, number>;
-}
+/** A pipeline with its last run; `settings` are its kind's (see `PipelineSettings` in the document). */
+export type Pipeline = Omit<Schemas['Pipeline'], 'settings'> & { settings: Record<string, unknown> };
 
-export interface RunError {
-  code: string;
-  message: string;
-  vendorCode?: string;
-  status?: number;
-  body?: unknown;
-}
-
-export interface Run {
-  id: number;
-  /** The run's number within its pipeline (1 for its first run); absent from older hubs. */
-  number?: number;
-  pipelineId: string;
-  status: RunStatus;
-  trigger: string;
-  /** Epoch ms. */
-  startedAt: number;
-  finishedAt: number | null;
-  counts: RunCounts;
-  details: Record<string, unknown> | null;
-  error: RunError | null;
-}
-
-export interface Pipeline {
-  id: string;
-  kind: string;
-  name: string;
-  connectionId: string;
-  settings: Record<string, unknown>;
-  enabled: boolean;
-  schedule: string;
-  nextRunAt: number | null;
-  createdAt: string;
-  updatedAt: string;
-  running: boolean;
-  lastRun: Run | null;
-}
-
+/** What the dashboard's pipeline forms send (the API's create body, every field set). */
 export interface PipelineInput {
   kind: string;
   name: string;
@@ -59,38 +22,24 @@ export interface PipelineInput {
   schedule: string;
 }
 
-export interface PipelineKindInfo {
-  kind: string;
-  title: string;
-  description: string;
-  group: string;
-  connectorId: string;
-  defaultSchedule: string;
-  settingsSchema: JsonSchema;
-}
+export type PipelineKindInfo = Schemas['PipelineKindInfo'];
+/** `GET /api/pipelines/kinds`: the kinds and the schedule presets (label → cron). */
+export type PipelineKinds = Schemas['PipelineKinds'];
+export type RunAllAnswer = Schemas['RunAllAnswer'];
 
-export interface RunAllAnswer {
-  started: { pipelineId: string; runId?: number; error?: string }[];
-}
-
+/**
+ * `GET /api/pulls/:id/common` (the gainsight-pulls plugin's service): the settings, the primary CRM they
+ * resolve to, and whether pulls may run. Typed from the plugin's answer schema through the hub's document.
+ */
+export type PullsCommonView = Answer<'/api/pulls/{connectionId}/common', 'get'>;
 /** Cross-object settings of one Gainsight connection's pulls. */
-export interface PullsCommon {
-  /** The chosen primary CRM; null: the only Salesforce connection, if there is exactly one. */
-  primaryConnectionId: string | null;
-  gsidField: string;
-}
+export type PullsCommon = PullsCommonView['common'];
 
-/** `GET /api/pulls/:id/common`: the settings, the primary CRM they resolve to, and whether pulls may run. */
-export interface PullsCommonView {
-  common: PullsCommon;
-  primary: { connectionId: string; name: string; resolvedBy: 'setting' | 'only_salesforce' } | null;
-  gate: { ok: boolean; reason: string | null };
-}
-
-export interface CategoryCount {
-  category: string;
-  count: number;
-}
+/** A category of a discovery sample (`POST /api/pulls/:id/activity/discover-categories`). */
+export type CategoryCount = Answer<
+  '/api/pulls/{connectionId}/activity/discover-categories',
+  'post'
+>['categories'][number];
 
 export interface DiscoveredField {
   name: string;
@@ -105,105 +54,22 @@ export interface DiscoveredObject {
   fields?: DiscoveredField[];
 }
 
-export interface AccountView {
-  id: string;
-  connectionId: string;
-  name: string | null;
-  domain: string | null;
-  parentId: string | null;
-  arr: number | null;
-  renewalDate: string | null;
-  ownerId: string | null;
-  gsid: string | null;
-  syncedAt: number;
-}
-
-export interface GainsightCompany {
-  connectionId: string;
-  gsid: string;
-  name: string | null;
-  matchedBy: string;
-  fields: Record<string, unknown>;
-  syncedAt: number;
-}
-
-export interface AccountRow extends AccountView {
-  /** The CS platform's company record linked to the account (Gainsight). */
-  company: GainsightCompany | null;
-  counts: { activities: number; surveys: number; usage: number };
-}
-
-export interface Activity {
-  gsid: string;
-  /** Null: a category the map does not cover yet. */
-  type: string | null;
-  category: string | null;
-  subject: string | null;
-  activityDate: string | null;
-}
-
-export interface SurveyResponse {
-  responseId: string;
-  object: string;
-  surveyType: string | null;
-  score: number | null;
-  npsGroup: string | null;
-  text: string | null;
-  respondedAt: string | null;
-}
-
-export interface UsageMetric {
-  pipelineId: string;
-  product: string;
-  metric: string;
-  dimension: string | null;
-  period: string | null;
-  value: number;
-  secondary: Record<string, number> | null;
-}
-
-export interface AccountDetail {
-  account: AccountView;
-  companies: GainsightCompany[];
-  activities: Activity[];
-  surveyResponses: SurveyResponse[];
-  usage: UsageMetric[];
-}
+export type AccountView = Schemas['AccountView'];
+/** The CS platform's company record linked to an account (Gainsight). */
+export type GainsightCompany = Schemas['CsCompany'];
+export type AccountRow = Schemas['AccountRow'];
+export type Activity = Schemas['Activity'];
+export type SurveyResponse = Schemas['SurveyResponse'];
+export type UsageMetric = Schemas['UsageMetric'];
+export type AccountDetail = Schemas['AccountDetail'];
 
 /** One record of a preview (dry run): as read, and as it would be written (null: it would be skipped). */
-export interface PreviewRecord {
-  before: Record<string, unknown>;
-  after: Record<string, unknown> | null;
-  note?: string | undefined;
-}
-
+export type PreviewRecord = Schemas['PreviewRecord'];
 /** A vendor request a run would send, as the preview recorded it (secrets in headers masked as ••••). */
-export interface PlannedRequest {
-  connectionId: string;
-  connectorId: string;
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
+export type PlannedRequest = Schemas['PlannedRequest'];
 /** `POST /api/pipelines/preview` and `/api/pipelines/:id/preview`: nothing is written, no cursor moves. */
-export interface Preview {
-  kind: string;
-  limit: number;
-  records: PreviewRecord[];
-  requests: PlannedRequest[];
-  counts: RunCounts;
-  error: { code: string; message: string } | null;
-}
+export type Preview = Schemas['Preview'];
 
-export type RecordStatus = 'written' | 'skipped' | 'failed';
-
+export type RecordStatus = Schemas['RecordStatus'];
 /** One record's outcome in a run (`GET /api/runs/:id/records`). */
-export interface RunRecord {
-  key: string | null;
-  status: RecordStatus;
-  reason: string | null;
-  /** The vendor's answer for a failed record. */
-  error: { code?: string; message?: string; vendorCode?: string; body?: unknown } | null;
-}
+export type RunRecord = Schemas['RunRecord'];

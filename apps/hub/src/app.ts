@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ConnectorContext, ConnectorDefinition } from '@synchub/core';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Hono, MiddlewareHandler } from 'hono';
+import type { BlankEnv } from 'hono/types';
 import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
 import { type Alerts, alertRoutes } from './alerts/index.js';
@@ -14,6 +16,7 @@ import type { LoadedPlugins } from './host/plugins.js';
 import { HUB_MOUNTS, type PluginRuntime } from './host/runtime.js';
 import type { HubLogger } from './logger.js';
 import { accountRoutes } from './routes/accounts.js';
+import { configRoutes } from './config/routes.js';
 import { connectionRoutes } from './routes/connections.js';
 import { connectorRoutes, type ConnectorCatalog } from './routes/connectors.js';
 import { destinationRoutes } from './routes/destinations.js';
@@ -33,6 +36,9 @@ import { pipelineRoutes, runRoutes } from './routes/pipelines.js';
 import { type Metrics, renderPrometheus } from './metrics.js';
 import { overviewRoutes } from './routes/overview.js';
 import { pluginRoutes, serviceDispatch } from './routes/plugins.js';
+import { AnyObject, AuditEntry, BacklogEntry as BacklogAnswer, LimitRow, PublicUrl } from './openapi/answers.js';
+import { documenter } from './openapi/describe.js';
+import { createDocument } from './openapi/document.js';
 import { z } from 'zod';
 
 export const VERSION = '0.1.0';
@@ -101,7 +107,9 @@ export function hubMounts(app: Hono): Set<string> {
 const unauthorized = (message: string) => ({ error: { code: 'unauthorized', message } });
 
 export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+  // BlankEnv: what callers of createApp type the app with (Hono's default).
+  const app = new OpenAPIHono<BlankEnv>();
+  const doc = documenter(app, 'Hub');
   app.onError((error, c) => handleError(error, c, deps.logger));
   app.notFound((c) =>
     c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
@@ -118,6 +126,11 @@ export function createApp(deps: AppDeps): Hono {
     });
   });
 
+  doc.get('/health', {
+    summary: 'Liveness: version and uptime',
+    answer: z.object({ status: z.literal('ok'), version: z.string(), uptimeSeconds: z.number() }),
+    auth: 'none',
+  });
   app.get('/health', (c) =>
     c.json({ status: 'ok', version: VERSION, uptimeSeconds: Math.round((deps.now() - deps.startedAt) / 1000) }),
   );
@@ -143,6 +156,11 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   // Prometheus scrape (bearer token, as Prometheus' `authorization` config sends it).
+  doc.get('/metrics', {
+    summary: 'Prometheus metrics (events by state, vendor calls, budgets, runs)',
+    answer: z.string(),
+    mediaType: 'text/plain; version=0.0.4',
+  });
   app.get('/metrics', adminOnly, async (c) => {
     const runs = await deps.db
       .selectFrom('runs')
@@ -171,7 +189,8 @@ export function createApp(deps: AppDeps): Hono {
     return c.body(body, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   });
 
-  const api = new Hono();
+  const api = new OpenAPIHono();
+  const apiDoc = documenter(api, 'Hub');
   api.use('*', adminOnly);
   api.use(
     '*',
@@ -182,7 +201,12 @@ export function createApp(deps: AppDeps): Hono {
       },
     }),
   );
+  apiDoc.get('/session', { summary: 'Checks the admin token', answer: z.object({ ok: z.literal(true) }) });
   api.get('/session', (c) => c.json({ ok: true }));
+  apiDoc.get('/settings', {
+    summary: 'Where others reach the hub (the base of ingest and webhook URLs)',
+    answer: z.object({ publicUrl: PublicUrl }),
+  });
   api.get('/settings', (c) => c.json({ publicUrl: publicUrlView(deps.pluginRuntime.publicUrl()) }));
   api.route('/connectors', connectorRoutes(deps.catalog));
   api.route('/connections', connectionRoutes(deps));
@@ -194,10 +218,34 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/accounts', accountRoutes(deps));
   api.route('/overview', overviewRoutes(deps));
   api.route('/alerts', alertRoutes(deps));
+  api.route('/config', configRoutes(deps));
+  apiDoc.get('/limits', {
+    summary: 'Budget use per vendor account and bucket',
+    answer: z.object({ limits: z.array(LimitRow) }),
+  });
   api.get('/limits', async (c) => c.json({ limits: await deps.limits() }));
+  apiDoc.get('/backlog', {
+    summary: "What waits for delivery per destination, with the budget's estimate",
+    answer: z.object({ backlog: z.array(BacklogAnswer), at: z.number() }),
+  });
   api.get('/backlog', async (c) => c.json({ backlog: await deps.backlog(), at: deps.now() }));
+  apiDoc.get('/audit', {
+    summary: 'Configuration changes and manual runs',
+    answer: z.object({ entries: z.array(AuditEntry) }),
+  });
   api.get('/audit', async (c) => c.json({ entries: await deps.audit.list() }));
   api.route('/plugins', pluginRoutes(deps));
+  const openapi = createDocument(app, {
+    version: VERSION,
+    destinationKinds: () => deps.destinations.kinds(),
+    pipelineKinds: () => deps.kinds.map((kind) => describeKind(kind)),
+    services: () => deps.pluginRuntime.openapi(),
+  });
+  apiDoc.get('/openapi.json', {
+    summary: 'This document (OpenAPI 3.1), with the settings schemas and service routes of the loaded plugins',
+    answer: AnyObject,
+  });
+  api.get('/openapi.json', (c) => c.json(openapi()));
   // Flow plugins' services, after every route of the hub's own (a mount never shadows one of them).
   api.all('/:mount', serviceDispatch(deps.pluginRuntime, 'api'));
   api.all('/:mount/*', serviceDispatch(deps.pluginRuntime, 'api'));

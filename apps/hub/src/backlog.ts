@@ -1,7 +1,8 @@
 import { type ConnectorDefinition, MINUTE, type WindowSpec, type WindowUsage } from '@synchub/core';
 import type { ConnectionStore } from './connections.js';
 import type { Db } from './db/index.js';
-import { sqliteOf } from './db/index.js';
+import { sql } from 'kysely';
+import { isPostgres, sqliteOf } from './db/index.js';
 import type { Destinations } from './destinations.js';
 
 /**
@@ -103,13 +104,19 @@ export interface BacklogDeps {
 
 export function createBacklog(deps: BacklogDeps): () => Promise<BacklogEntry[]> {
   // Sources whose destination is gone count as sent nowhere (LEFT JOIN keeps them).
-  const waiting = sqliteOf(deps.db).prepare(
-    `SELECT d.id AS destinationId, e.state AS state, COUNT(*) AS n, MIN(e.received_at) AS oldest
+  const WAITING = `SELECT d.id AS "destinationId", e.state AS state, COUNT(*) AS n, MIN(e.received_at) AS oldest
      FROM events e LEFT JOIN sources s ON s.id = e.source_id LEFT JOIN destinations d ON d.id = s.destination_id
-     WHERE e.state IN ('received', 'retrying') GROUP BY d.id, e.state`,
-  );
+     WHERE e.state IN ('received', 'retrying') GROUP BY d.id, e.state`;
+  const waiting = isPostgres(deps.db)
+    ? { all: async () => (await sql.raw(WAITING).execute(deps.db)).rows }
+    : sqliteOf(deps.db).prepare(WAITING);
   return async () => {
-    const rows = waiting.all() as Array<{ destinationId: string | null; state: string; n: number; oldest: number }>;
+    const rows = (await waiting.all()) as Array<{
+      destinationId: string | null;
+      state: string;
+      n: number;
+      oldest: number;
+    }>;
     const counts = new Map<string | null, { waiting: number; retrying: number; oldest: number | null }>();
     for (const r of rows) {
       const c = counts.get(r.destinationId) ?? { waiting: 0, retrying: 0, oldest: null };

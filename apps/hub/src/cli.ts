@@ -5,7 +5,7 @@ import { shareHostModules } from '@synchub/registry';
 import { rotateAdminToken } from './auth.js';
 import type { Demo } from './demo.js';
 import { DATABASE_FILE } from './hub.js';
-import { migrateToLatest, openDatabase } from './db/index.js';
+import { migrateToLatest, openStore } from './db/index.js';
 import { readEnv } from './env.js';
 import { rotateSecretKey } from './rotate-key.js';
 import { createLogger } from './logger.js';
@@ -25,13 +25,24 @@ Commands:
   token      Generate a new admin token (the old one stops working) and print it
   rotate-key Re-encrypt stored secrets under a new key (stop the hub first; with SYNCHUB_SECRET_KEY set,
              pass the new key in SYNCHUB_NEW_SECRET_KEY and restart with it)
+  config export [FILE]
+             Write the running hub's connections, destinations, sources, pipelines and alert rules as YAML
+             (stdout without FILE); secrets become \${SYNCHUB_…} references, never values
+  config apply FILE [--dry-run] [--prune]
+             Make the running hub match FILE (create, update; --prune also deletes what FILE leaves out);
+             every problem is listed before anything changes; --dry-run prints the changes only
 
 Options:
   --data-dir <dir>   Where the SQLite file and key live (env SYNCHUB_DATA_DIR, default ./data)
   --host <host>      Interface to bind (env SYNCHUB_HOST, default 127.0.0.1)
   --port <port>      Port (env SYNCHUB_PORT, default 8787; 0 = any free port)
+  --database-url <url>
+                     (start, migrate) keep state in PostgreSQL 15+ (postgres://user:pass@host/db, env
+                     SYNCHUB_DATABASE_URL) instead of the SQLite file in the data dir
   --demo             (start) run the four vendor simulators in-process with seeded data and sandbox
                      connections to them; data goes to ./data-demo unless --data-dir is given
+  --url <url>        (config) the running hub (env SYNCHUB_URL, default http://<host>:<port>); the admin token
+                     is read from SYNCHUB_ADMIN_TOKEN
   -h, --help         Show this help
 `;
 
@@ -43,7 +54,11 @@ async function main(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       host: { type: 'string' },
       port: { type: 'string' },
+      'database-url': { type: 'string' },
       demo: { type: 'boolean' },
+      url: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      prune: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -58,12 +73,17 @@ async function main(argv: string[]): Promise<number> {
     ...(values['data-dir'] ? { SYNCHUB_DATA_DIR: values['data-dir'] } : {}),
     ...(values.host ? { SYNCHUB_HOST: values.host } : {}),
     ...(values.port ? { SYNCHUB_PORT: values.port } : {}),
+    ...(values['database-url'] ? { SYNCHUB_DATABASE_URL: values['database-url'] } : {}),
   });
+  const store = {
+    file: path.join(env.SYNCHUB_DATA_DIR, DATABASE_FILE),
+    databaseUrl: env.SYNCHUB_DATABASE_URL,
+  };
   const logger = createLogger({ level: env.SYNCHUB_LOG_LEVEL });
 
   switch (command) {
     case 'migrate': {
-      const db = openDatabase(path.join(env.SYNCHUB_DATA_DIR, DATABASE_FILE));
+      const db = await openStore(store);
       const result = await migrateToLatest(db).finally(() => db.destroy());
       const applied = result.results?.map((r) => r.migrationName) ?? [];
       process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date\n');
@@ -74,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write('SYNCHUB_ADMIN_TOKEN is set: the hub uses that token; change the variable instead.\n');
         return 1;
       }
-      const db = openDatabase(path.join(env.SYNCHUB_DATA_DIR, DATABASE_FILE));
+      const db = await openStore(store);
       try {
         await migrateToLatest(db);
         const token = await rotateAdminToken(db);
@@ -85,10 +105,10 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'rotate-key': {
-      const db = openDatabase(path.join(env.SYNCHUB_DATA_DIR, DATABASE_FILE));
+      const db = await openStore(store);
       try {
         await migrateToLatest(db);
-        const result = rotateSecretKey(db, env.SYNCHUB_DATA_DIR, {
+        const result = await rotateSecretKey(db, env.SYNCHUB_DATA_DIR, {
           fromEnv: env.SYNCHUB_SECRET_KEY,
           newKey: env.SYNCHUB_NEW_SECRET_KEY,
         });
@@ -111,6 +131,7 @@ async function main(argv: string[]): Promise<number> {
         dataDir: env.SYNCHUB_DATA_DIR,
         adminToken: env.SYNCHUB_ADMIN_TOKEN,
         secretKey: env.SYNCHUB_SECRET_KEY,
+        databaseUrl: env.SYNCHUB_DATABASE_URL,
         pluginDir: env.SYNCHUB_PLUGIN_DIR,
         publicUrl: env.SYNCHUB_PUBLIC_URL,
         host: env.SYNCHUB_HOST,
@@ -159,6 +180,21 @@ async function main(argv: string[]): Promise<number> {
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
       return -1; // keep running
+    }
+    case 'config': {
+      // Through the running hub's API (its scheduler, delivery and alerts see each change), never the database.
+      const { runConfigCommand } = await import('./config/cli.js');
+      const host = env.SYNCHUB_HOST === '0.0.0.0' || env.SYNCHUB_HOST === '::' ? '127.0.0.1' : env.SYNCHUB_HOST;
+      return runConfigCommand(
+        {
+          url: values.url ?? env.SYNCHUB_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${env.SYNCHUB_PORT}`,
+          token: env.SYNCHUB_ADMIN_TOKEN,
+          env: process.env,
+          out: (text) => process.stdout.write(text),
+          err: (text) => process.stderr.write(text),
+        },
+        { sub: positionals[1], file: positionals[2], dryRun: values['dry-run'] === true, prune: values.prune === true },
+      );
     }
     default:
       process.stderr.write(`Unknown command "${command}"\n\n${USAGE}`);

@@ -19,6 +19,13 @@ const envSchema = z.object({
   SYNCHUB_PLUGIN_DIR: z.string().min(1).optional(),
   /** Base URL others reach the hub at (webhook URLs services show); the listening address when unset. */
   SYNCHUB_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'SYNCHUB_PUBLIC_URL must be an http(s) URL' }).optional(),
+  /** `postgres://…`: keep the hub's state in that PostgreSQL (15+) database instead of the SQLite file. */
+  SYNCHUB_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//i, 'SYNCHUB_DATABASE_URL must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** The running hub `synchub config export/apply` talk to; http://SYNCHUB_HOST:SYNCHUB_PORT when unset. */
+  SYNCHUB_URL: z.url({ protocol: /^https?$/, error: 'SYNCHUB_URL must be an http(s) URL' }).optional(),
   SYNCHUB_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -32,4 +39,21 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): HubEnv {
     throw new Error(`Invalid environment:\n${lines.join('\n')}`);
   }
   return { ...parsed.data, SYNCHUB_DATA_DIR: path.resolve(parsed.data.SYNCHUB_DATA_DIR) };
+}
+
+/** Test settings (`@synchub/hub/testing`): which store test hubs use, and the PostgreSQL server for it. */
+export interface TestEnv {
+  store: 'sqlite' | 'postgres';
+  /** Any database on the server tests create theirs on (default postgres://postgres@127.0.0.1:5432/postgres). */
+  databaseUrl: string | undefined;
+  /** CI=true: a PostgreSQL suite that cannot connect must fail, never skip. */
+  ci: boolean;
+}
+
+export function readTestEnv(source: NodeJS.ProcessEnv = process.env): TestEnv {
+  const store = source.SYNCHUB_TEST_STORE || 'sqlite';
+  if (store !== 'sqlite' && store !== 'postgres') {
+    throw new Error(`SYNCHUB_TEST_STORE must be sqlite or postgres (got ${store})`);
+  }
+  return { store, databaseUrl: source.SYNCHUB_TEST_DATABASE_URL || undefined, ci: source.CI === 'true' };
 }

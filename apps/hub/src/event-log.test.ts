@@ -144,17 +144,17 @@ describe('every attempt of an event', () => {
   it('a replay starts a new series; the log keeps the newest attempts of an event', async () => {
     const log = createAttemptLog(t.hub.db);
     const fail = { kind: 'retry' as const, error: { code: 'transient', message: 'no', at: 0 } };
-    for (let i = 1; i <= ATTEMPTS_KEPT + 5; i++) log.record(7, i, i, 'd', fail);
-    let kept = log.list(7);
+    for (let i = 1; i <= ATTEMPTS_KEPT + 5; i++) await log.record(7, i, i, 'd', fail);
+    let kept = await log.list(7);
     expect(kept).toHaveLength(ATTEMPTS_KEPT);
     expect(kept[0]?.attempt).toBe(ATTEMPTS_KEPT + 5);
     expect(kept.at(-1)?.attempt).toBe(6);
     // After a replay the count starts at 1 again: still bounded, newest first.
-    log.record(7, 1, 1000, 'd', { kind: 'delivered' });
-    kept = log.list(7);
+    await log.record(7, 1, 1000, 'd', { kind: 'delivered' });
+    kept = await log.list(7);
     expect(kept).toHaveLength(ATTEMPTS_KEPT);
     expect(kept[0]).toMatchObject({ attempt: 1, outcome: 'delivered', error: null });
-    expect(log.list(8)).toEqual([]);
+    expect(await log.list(8)).toEqual([]);
   });
 });
 

@@ -11,7 +11,7 @@ import { createRefusals } from './ingest/refusals.js';
 import { initAdminAuth } from './auth.js';
 import { type ConnectionStore, createConnectionStore } from './connections.js';
 import { createSecretBox, loadOrCreateKey } from './crypto.js';
-import { type Db, migrateToLatest, openDatabase } from './db/index.js';
+import { type Db, migrateToLatest, openStore, redactUrl } from './db/index.js';
 import { HubError } from './errors.js';
 import { createSqliteLimiterStore } from './limiter-store.js';
 import { createLogger, type HubLogger } from './logger.js';
@@ -52,6 +52,11 @@ const WORKSPACE_PACKAGES_DIR = path.resolve(HUB_ROOT, '../../packages');
 
 export interface HubOptions {
   dataDir: string;
+  /**
+   * `postgres://…`: the hub's state in that PostgreSQL database (15 or newer) instead of the SQLite file in
+   * `dataDir` (which still holds the key file when no secret key is given).
+   */
+  databaseUrl?: string | undefined;
   /** Admin token to accept; when absent one is generated on first start (returned as `createdToken`). */
   adminToken?: string | undefined;
   secretKey?: string | undefined;
@@ -110,7 +115,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   // Looked up per call: reading globalThis.fetch loads Node's HTTP client (undici), which start-up does not need.
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const operationTimeoutMs = options.operationTimeoutMs ?? OPERATION_TIMEOUT_MS;
-  const db = openDatabase(path.join(options.dataDir, DATABASE_FILE));
+  const db = await openStore({ file: path.join(options.dataDir, DATABASE_FILE), databaseUrl: options.databaseUrl });
   try {
     await migrateToLatest(db);
     const { key, others } = loadOrCreateKey(options.dataDir, options.secretKey);
@@ -215,6 +220,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const sources = createSources(db, { now, destinationExists: (id) => destinations.exists(id) });
     const outbox = createOutbox(db, now);
     const refusals = createRefusals({ db, now, logger });
+    await refusals.ready;
     const feed = createFeed();
     const engine = createDeliveryEngine({
       db,
@@ -346,6 +352,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // Not "ready" yet: that is said once a socket is bound (startHub), which can still fail (EADDRINUSE).
     logger.info('Hub loaded', {
       dataDir: options.dataDir,
+      ...(options.databaseUrl ? { database: redactUrl(options.databaseUrl) } : {}),
       connectors: known(),
       flows: plugins.flows.map((f) => f.definition.id),
     });
@@ -370,7 +377,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         await alerts.stop();
         await scheduler.stop();
         await engine.stop();
-        refusals.stop();
+        await refusals.stop();
         await db.destroy();
       },
     };

@@ -1,6 +1,7 @@
 import type { LimiterStore, WindowEntry } from '@synchub/core';
 import type { Db } from './db/index.js';
-import { sqliteOf } from './db/index.js';
+import { isPostgres, sqliteOf, writeInTurn } from './db/index.js';
+import { createPostgresLimiterStore } from './db/postgres/stores.js';
 
 /**
  * The rate limiter's counts in SQLite (one row per counted slot of a rolling window), so a restart does
@@ -9,6 +10,7 @@ import { sqliteOf } from './db/index.js';
  * written in one transaction (one disk sync per vendor call, not one per window).
  */
 export function createSqliteLimiterStore(db: Db, now: () => number = Date.now): LimiterStore {
+  if (isPostgres(db)) return createPostgresLimiterStore(db, now);
   const sqlite = sqliteOf(db);
   let lastPrune = 0;
   const read = sqlite.prepare('SELECT count FROM limiter_windows WHERE key = ? AND window_start = ?');
@@ -35,10 +37,12 @@ export function createSqliteLimiterStore(db: Db, now: () => number = Date.now): 
     }
   });
 
+  // Counted once the ingest commit worker holds no transaction, waiting off the event loop (the limiter awaits).
+  const inTurn = writeInTurn(db);
   return {
     get: (entries) => entries.map((e) => (read.get(e.key, e.windowStart) as { count: number } | undefined)?.count ?? 0),
-    add: (entries, by) => write(entries, by, add),
-    set: (entries, count) => write(entries, count, set),
+    add: (entries, by) => inTurn(() => write(entries, by, add)),
+    set: (entries, count) => inTurn(() => write(entries, count, set)),
     // One indexed range read (primary key (key, window_start)) for the slots of a rolling window.
     range: (key, from, to) => range.all(key, from, to) as Array<{ windowStart: number; count: number }>,
   };

@@ -1,5 +1,6 @@
 import type { Db } from './db/index.js';
-import { sqliteOf } from './db/index.js';
+import { isPostgres, sqliteOf, writeInTurn } from './db/index.js';
+import { postgresCallCounter } from './db/postgres/stores.js';
 
 const MINUTE = 60_000;
 
@@ -8,17 +9,22 @@ const MINUTE = 60_000;
  * overview charts) by wrapping the fetch connectors receive.
  */
 export function createMetrics(db: Db, now: () => number = Date.now) {
-  const sqlite = sqliteOf(db);
-  const bump = sqlite.prepare(
-    `INSERT INTO vendor_calls (minute, connector, status, count) VALUES (?, ?, ?, 1)
+  const bump = isPostgres(db)
+    ? { run: postgresCallCounter(db) }
+    : sqliteOf(db).prepare(
+        `INSERT INTO vendor_calls (minute, connector, status, count) VALUES (?, ?, ?, 1)
      ON CONFLICT (minute, connector, status) DO UPDATE SET count = count + 1`,
-  );
+      );
+  // SQLite: a call is counted once the ingest commit worker has no transaction, not on the event loop's time.
+  const inTurn = isPostgres(db) ? undefined : writeInTurn(db);
   const calls = new Map<string, number>();
   const record = (connector: string, status: string) => {
     const key = `${connector}\u0000${status}`;
     calls.set(key, (calls.get(key) ?? 0) + 1);
     try {
-      bump.run(Math.floor(now() / MINUTE) * MINUTE, connector, status);
+      const minute = Math.floor(now() / MINUTE) * MINUTE;
+      if (inTurn) inTurn(() => bump.run(minute, connector, status)).catch(() => {});
+      else bump.run(minute, connector, status);
     } catch {
       // Metrics must never break a vendor call (e.g. the database is closing during shutdown).
     }

@@ -438,7 +438,6 @@ describe('a plugin’s failure is the plugin’s', () => {
   });
 
   it('a service that cannot start, or hangs starting, is listed; the others start', async () => {
-    const calls: string[] = [];
     t = await createTestHub({
       operationTimeoutMs: 50,
       extraFlows: [
@@ -448,7 +447,9 @@ describe('a plugin’s failure is the plugin’s', () => {
           },
         }),
         testFlows('stuck', { service: () => new Promise<FlowService>(() => {}) }),
-        testFlows('fine', { service: echoService(calls) }),
+        // Starts on its own code alone: the 50 ms measure the plugins, not a write to the hub's store
+        // (echoService's state.set), which a busy PostgreSQL can make slower than that.
+        testFlows('fine', { service: () => ({ api: async () => new Response('ok') }) }),
       ],
     });
     const { body } = await json(t.request('GET', '/api/plugins'));

@@ -37,7 +37,7 @@ describe('synchub rotate-key', () => {
     const t = await seeded();
     const before = fs.readFileSync(path.join(t.dataDir, KEY_FILE), 'utf8');
     const blobsBefore = await t.hub.db.selectFrom('connections').select('secrets_enc').execute();
-    const result = rotateSecretKey(t.hub.db, t.dataDir, {});
+    const result = await rotateSecretKey(t.hub.db, t.dataDir, {});
     expect(result.connections).toBe(2);
     await t.hub.close();
 
@@ -57,7 +57,7 @@ describe('synchub rotate-key', () => {
   it('survives being cut off after writing the new key: both keys stay readable', async () => {
     const t = await seeded();
     // A rotation interrupted after re-encrypting, before the rename: the new key sits beside the old one.
-    const result = rotateSecretKey(t.hub.db, t.dataDir, {});
+    const result = await rotateSecretKey(t.hub.db, t.dataDir, {});
     const newKey = fs.readFileSync(path.join(t.dataDir, KEY_FILE), 'utf8');
     await t.hub.close();
     fs.writeFileSync(path.join(t.dataDir, NEXT_KEY_FILE), newKey, { mode: 0o600 });
@@ -73,7 +73,7 @@ describe('synchub rotate-key', () => {
     const t = await testHub({ secretKey: oldKey });
     await t.request('POST', '/api/connections', connection('env', 'env-secret-333'));
     expect(() => rotateSecretKey(t.hub.db, t.dataDir, { fromEnv: oldKey })).toThrow(/SYNCHUB_NEW_SECRET_KEY/);
-    rotateSecretKey(t.hub.db, t.dataDir, { fromEnv: oldKey, newKey: '22'.repeat(32) });
+    await rotateSecretKey(t.hub.db, t.dataDir, { fromEnv: oldKey, newKey: '22'.repeat(32) });
     await t.hub.close();
     expect(fs.existsSync(path.join(t.dataDir, KEY_FILE))).toBe(false);
     const after = await testHub({ dataDir: t.dataDir, secretKey: '22'.repeat(32) });

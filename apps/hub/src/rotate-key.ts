@@ -3,7 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createSecretBox, KEY_FILE, loadOrCreateKey, NEXT_KEY_FILE, parseKey } from './crypto.js';
 import type { Db } from './db/index.js';
-import { sqliteOf } from './db/index.js';
+import { sql } from 'kysely';
+import { isPostgres, sqliteOf } from './db/index.js';
+
+export interface RotateResult {
+  connections: number;
+  alertRules: number;
+  keyId: string;
+  keySource: 'file' | 'env';
+}
 
 /**
  * Re-encrypt every stored secret under a new key. Crash-safe in this order: the new key is written
@@ -17,7 +25,7 @@ export function rotateSecretKey(
   db: Db,
   dataDir: string,
   options: { fromEnv?: string | undefined; newKey?: string | undefined },
-): { connections: number; alertRules: number; keyId: string; keySource: 'file' | 'env' } {
+): RotateResult | Promise<RotateResult> {
   const { key: oldKey, others } = loadOrCreateKey(dataDir, options.fromEnv);
   const envMode = Boolean(options.fromEnv);
   if (envMode && !options.newKey) {
@@ -31,6 +39,33 @@ export function rotateSecretKey(
 
   const reader = createSecretBox(oldKey, [...others, newKey]);
   const writer = createSecretBox(newKey);
+  if (isPostgres(db)) {
+    // PostgreSQL answers asynchronously; the order (new key beside, one transaction, rename) is the same.
+    return db
+      .transaction()
+      .execute(async (trx) => {
+        const rows = await trx.selectFrom('connections').select(['id', 'secrets_enc']).execute();
+        const { rows: alertRows } = await sql<{
+          id: string;
+          secrets_enc: string;
+        }>`SELECT id, secrets_enc FROM alert_rules WHERE secrets_enc IS NOT NULL`.execute(trx);
+        for (const r of rows)
+          await trx
+            .updateTable('connections')
+            .set({ secrets_enc: writer.seal(reader.open(r.secrets_enc)) })
+            .where('id', '=', r.id)
+            .execute();
+        for (const r of alertRows)
+          await sql`UPDATE alert_rules SET secrets_enc = ${writer.seal(reader.open(r.secrets_enc))} WHERE id = ${r.id}`.execute(
+            trx,
+          );
+        return { connections: rows.length, alertRules: alertRows.length };
+      })
+      .then((counts) => {
+        if (!envMode) fs.renameSync(nextFile, path.join(dataDir, KEY_FILE));
+        return { ...counts, keyId: writer.keyId, keySource: envMode ? 'env' : 'file' };
+      });
+  }
   const sqlite = sqliteOf(db);
   const rows = sqlite.prepare('SELECT id, secrets_enc FROM connections').all() as Array<{
     id: string;

@@ -1,6 +1,7 @@
 import type { UsageState, UsageStore } from '@synchub/core';
 import type { Db } from './db/index.js';
-import { sqliteOf } from './db/index.js';
+import { isPostgres, sqliteOf } from './db/index.js';
+import { createPostgresUsageStore } from './db/postgres/stores.js';
 
 /**
  * Vendor-reported budgets (core `UsageBudget`) in the limiter windows table, so every job on an account
@@ -16,6 +17,7 @@ export function usageKeys(account: string): string[] {
 }
 
 export function createSqliteUsageStore(db: Db): UsageStore {
+  if (isPostgres(db)) return createPostgresUsageStore(db, usageKeys);
   const sqlite = sqliteOf(db);
   const placeholders = FIELDS.map(() => '?').join(', ');
   const read = sqlite.prepare(`SELECT key, count FROM limiter_windows WHERE key IN (${placeholders})`);

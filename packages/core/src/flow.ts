@@ -258,7 +258,18 @@ export interface FlowService {
    * connection while anything uses it, and lists these with its own (pipelines, destinations).
    */
   connectionUses?(connectionId: string): Promise<ServiceConnectionUse[]>;
+  /**
+   * The service's routes for the hub's `/api/openapi.json`: OpenAPI 3.1 path items keyed by their path
+   * relative to the mount (`/objects/{id}`), for `api` and `hooks`. Without it the mount is undocumented.
+   */
+  openapi?(): ServiceOpenApi;
   stop?(): Promise<void>;
+}
+
+/** OpenAPI 3.1 path items of a service (see FlowService.openapi); paths are relative to its mount. */
+export interface ServiceOpenApi {
+  api?: Record<string, object>;
+  hooks?: Record<string, object>;
 }
 
 /** A dashboard page the plugin's features use, shown only while a plugin declares it. */

@@ -113,6 +113,7 @@ export {
   type FlowMigration,
   type FlowPluginDefinition,
   type FlowService,
+  type ServiceOpenApi,
   type Issue,
   type KeyValueState,
   type PageDeclaration,
@@ -138,3 +139,4 @@ export type {
   SurveyResponseRow,
   UsageRow,
 } from './customer-store.js';
+export { type ServiceRouteDoc, serviceOpenApiPaths } from './openapi.js';

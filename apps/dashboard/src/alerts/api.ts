@@ -1,101 +1,50 @@
-import { request } from '../api.js';
+import { type Answer, type Body, call, type Schemas } from '../api-client.js';
 
 // The hub's /api/alerts: rules (condition + channels inline), their state, the history, budgets, tests.
+// Answer types come from the hub's OpenAPI document (api-schema.gen.ts).
 
-export type ConditionType = 'run_failed' | 'pipeline_stale' | 'failed_events' | 'budget_used' | 'waiting_age';
+export type AlertCondition = Schemas['AlertCondition'];
+export type ConditionType = AlertCondition['type'];
+/** The e-mail channel as answered: `password` is the mask when one is stored, never the password. */
+export type EmailChannel = Schemas['AlertEmailChannel'];
+export type StateItem = Schemas['AlertStateItem'];
+export type AlertRule = Schemas['AlertRule'];
+export type DeliveryOutcome = Schemas['AlertDelivery'];
+export type HistoryEntry = Schemas['AlertHistoryEntry'];
+export type Budget = Schemas['AlertBudget'];
+export type TestResult = Schemas['AlertTestResult'];
 
-export type AlertCondition =
-  | { type: 'run_failed'; pipelineId: string | null }
-  | { type: 'pipeline_stale'; pipelineId: string | null; periods: number }
-  | { type: 'failed_events'; destinationId: string | null; threshold: number; periodMinutes: number }
-  | { type: 'budget_used'; budget: string | null; percent: number; minutes: number }
-  | { type: 'waiting_age'; destinationId: string | null; minutes: number };
-
-export interface EmailChannel {
-  host: string;
-  port?: number | undefined;
-  secure: boolean;
-  user: string | null;
-  from: string;
-  to: string[];
-  /** The hub shows a mask when one is stored, never the password. */
-  password: string | null;
-}
-
-export interface StateItem {
-  subject: string;
-  label: string;
-  since: number;
-  summary: string;
-}
-
-export interface AlertRule {
-  id: string;
-  name: string;
-  enabled: boolean;
-  condition: AlertCondition;
-  channels: { webhook: { url: string } | null; email: EmailChannel | null };
-  state: { status: 'ok' | 'pending' | 'firing'; since: number | null; firing: StateItem[]; pending: StateItem[] };
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** What the API takes: the e-mail password is optional (absent, empty or the mask keeps the stored one). */
-export interface RuleBody {
-  name: string;
+type RuleInput = Body<'/api/alerts', 'post'>;
+type EmailInput = NonNullable<NonNullable<RuleInput['channels']>['email']>;
+/**
+ * What the form sends: the hub's body, except that numbers are sent as typed (an empty field as null, which
+ * the hub refuses naming the field) and the condition is built per type. The password is optional (absent,
+ * empty or the mask keeps the stored one).
+ */
+export interface RuleBody extends Omit<RuleInput, 'condition' | 'channels'> {
   enabled: boolean;
   condition: Record<string, unknown>;
   channels: {
     webhook: { url: string } | null;
-    email: (Omit<EmailChannel, 'password' | 'port'> & { port?: number | null; password?: string }) | null;
+    email: (Omit<EmailInput, 'port'> & { port?: number | null }) | null;
   };
 }
 
-export interface DeliveryOutcome {
-  channel: 'webhook' | 'email';
-  target: string;
-  ok: boolean;
-  attempts: number;
-  error?: string;
-  at: number;
-}
-
-export interface HistoryEntry {
-  id: number;
-  ruleId: string;
-  ruleName: string;
-  kind: 'firing' | 'resolved' | 'test';
-  subject: string | null;
-  label: string | null;
-  summary: string;
-  status: 'pending' | 'sent' | 'partial' | 'failed' | 'none';
-  deliveries: DeliveryOutcome[];
-  at: number;
-}
-
-export interface Budget {
-  key: string;
-  label: string;
-  percent: number;
-}
-
-const id = encodeURIComponent;
+// The form's body goes as it is: the hub's validation answers what is wrong with it, field by field.
+const sent = (body: Partial<RuleBody>) => body as RuleInput;
 
 export const alertsApi = {
-  rules: () => request<{ rules: AlertRule[] }>('GET', '/api/alerts').then((r) => r.rules),
-  create: (body: RuleBody) => request<{ rule: AlertRule }>('POST', '/api/alerts', body).then((r) => r.rule),
+  rules: () => call('get', '/api/alerts').then((r) => r.rules),
+  create: (body: RuleBody) => call('post', '/api/alerts', { body: sent(body) }).then((r) => r.rule),
   update: (ruleId: string, body: Partial<RuleBody>) =>
-    request<{ rule: AlertRule }>('PATCH', `/api/alerts/${id(ruleId)}`, body).then((r) => r.rule),
-  remove: (ruleId: string) => request<void>('DELETE', `/api/alerts/${id(ruleId)}`),
+    call('patch', '/api/alerts/{id}', { params: { id: ruleId }, body: sent(body) }).then((r) => r.rule),
+  remove: (ruleId: string) => call('delete', '/api/alerts/{id}', { params: { id: ruleId } }),
   /** One try per channel, answered per channel. */
-  test: (ruleId: string) =>
-    request<{ ok: boolean; results: DeliveryOutcome[] }>('POST', `/api/alerts/${id(ruleId)}/test`),
+  test: (ruleId: string): Promise<TestResult> => call('post', '/api/alerts/{id}/test', { params: { id: ruleId } }),
   history: (ruleId?: string) =>
-    request<{ history: HistoryEntry[] }>('GET', `/api/alerts/history${ruleId ? `?ruleId=${id(ruleId)}` : ''}`).then(
-      (r) => r.history,
-    ),
-  budgets: () => request<{ budgets: Budget[] }>('GET', '/api/alerts/budgets').then((r) => r.budgets),
+    call('get', '/api/alerts/history', { query: ruleId ? { ruleId } : {} }).then((r) => r.history),
+  budgets: () => call('get', '/api/alerts/budgets').then((r) => r.budgets),
   /** Names for the scope pickers. */
-  pipelines: () =>
-    request<{ pipelines: Array<{ id: string; name: string }> }>('GET', '/api/pipelines').then((r) => r.pipelines),
+  pipelines: (): Promise<Array<Pick<Answer<'/api/pipelines', 'get'>['pipelines'][number], 'id' | 'name'>>> =>
+    call('get', '/api/pipelines').then((r) => r.pipelines),
 };

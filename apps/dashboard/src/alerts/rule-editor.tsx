@@ -249,6 +249,9 @@ export function RuleEditor(props: {
           <>
             A Slack incoming webhook or any endpoint taking JSON (<code>text</code>, <code>blocks</code> and the alert’s
             fields). https, or http to this machine only.
+            {rule?.channels.webhook
+              ? ' The saved URL is stored encrypted and shown masked: leave it as it is to keep it.'
+              : ' Stored encrypted; only its host is shown again.'}
           </>,
           { placeholder: 'https://hooks.slack.com/services/…', inputMode: 'url' },
         )}

@@ -42,13 +42,30 @@ export function EventDetailPanel({ row, sourceName, onClose, onReplay, replaying
   const lastError = shown?.lastError ?? row.lastError;
 
   return (
-    <aside class="card detail" id="event-detail" aria-labelledby="event-detail-title">
+    // Escape anywhere in the panel closes it, as its ✕ does.
+    <aside
+      class="card detail"
+      id="event-detail"
+      aria-labelledby="event-detail-title"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && !e.defaultPrevented) {
+          e.preventDefault();
+          onClose();
+        }
+      }}
+    >
       <div class="detail-head">
         <h2 id="event-detail-title" tabIndex={-1} ref={heading}>
           Event {row.id}
         </h2>
         <StateBadge state={row.state} />
-        <button type="button" class="button small ghost close" onClick={onClose} aria-label="Close event details">
+        <button
+          type="button"
+          class="button small ghost close"
+          onClick={onClose}
+          aria-label="Close event details"
+          aria-keyshortcuts="Escape"
+        >
           ✕
         </button>
       </div>

@@ -3,6 +3,9 @@ import type { EventRow } from '../types.js';
 import { SortHeader, useSort } from './sortable.js';
 import { STATE_LABELS, StateBadge } from './state-badge.js';
 
+/** The id of the button that opens an event's detail: closing the detail returns focus to it. */
+export const openerId = (id: number) => `event-open-${id}`;
+
 interface Props {
   rows: EventRow[];
   selectedId: number | undefined;
@@ -54,6 +57,7 @@ export function EventTable({ rows, selectedId, onSelect, onReplay, replayingId }
                 <td>
                   <button
                     type="button"
+                    id={openerId(e.id)}
                     class="link-button mono"
                     aria-label={`Show event ${e.id}`}
                     aria-expanded={selected}
@@ -61,6 +65,9 @@ export function EventTable({ rows, selectedId, onSelect, onReplay, replayingId }
                     onClick={(ev) => {
                       ev.stopPropagation();
                       onSelect(e.id);
+                    }}
+                    onKeyDown={(ev) => {
+                      if (ev.key === 'Escape' && selected) onSelect(e.id);
                     }}
                   >
                     {e.id}

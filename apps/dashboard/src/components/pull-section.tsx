@@ -37,14 +37,6 @@ export const kindSuffix = (kind: string) => kind.slice(kind.lastIndexOf('.') + 1
 export const shortTitle = (k: Pick<PipelineKindInfo, 'kind' | 'title'>) => SHORT_TITLES[kindSuffix(k.kind)] ?? k.title;
 
 /** A detect-fields answer as a mapping, whatever it is wrapped in. */
-function mappingOf(answer: Record<string, unknown>): unknown {
-  for (const key of ['fieldMappings', 'mapping', 'mappings', 'fields']) {
-    const v = answer[key];
-    if (v && typeof v === 'object') return v;
-  }
-  return answer;
-}
-
 interface Props {
   kind: PipelineKindInfo;
   pipeline: Pipeline | undefined;
@@ -99,7 +91,7 @@ export function PullSection({ kind, pipeline, connection, crmId, presets, onSave
             (o): o is string => typeof o === 'string' && o !== '',
           );
           if (!target) throw new Error('Choose the survey response object first.');
-          return mappingOf(await pullsApi.detectSurveyFields(connection.id, target));
+          return (await pullsApi.detectSurveyFields(connection.id, target)).fieldMappings;
         }
       : undefined,
   };

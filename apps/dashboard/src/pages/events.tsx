@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { ApiError, api } from '../api.js';
 import { BacklogCard } from '../components/backlog-card.js';
 import { EventDetailPanel } from '../components/event-detail.js';
-import { EventTable } from '../components/event-table.js';
+import { EventTable, openerId } from '../components/event-table.js';
 import { STATE_LABELS } from '../components/state-badge.js';
 import { ConfirmReplayAll, CountTiles, EmptyEvents, LiveBadge } from '../components/event-widgets.js';
 import { openEventStream, type StreamStatus, throttle } from '../live.js';
@@ -352,7 +352,11 @@ export function EventsPage({ view, query }: Props) {
             <EventDetailPanel
               row={selected}
               sourceName={sources.find((s) => s.id === selected.sourceId)?.name}
-              onClose={() => setSelectedId(undefined)}
+              onClose={() => {
+                // Back to the row that opened it (it stays in the table), not to the top of the page.
+                document.getElementById(openerId(selected.id))?.focus();
+                setSelectedId(undefined);
+              }}
               onReplay={(id) => void replay({ ids: [id] }, `row:${id}`)}
               replaying={replaying === `row:${selected.id}`}
             />

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
-import { timeAgo, timeUntil, vendorAccount } from '../format.js';
+import { vendorAccount } from '../format.js';
 import type { LimitRow, ReportedUsage, WindowUsage } from '../types.js';
 import { type Load, LoadStatus } from '../components/load.js';
+import { Time } from '../components/time.js';
 
 const REFRESH_MS = 5000;
 const MINUTE = 60_000;
@@ -162,8 +163,14 @@ function ReportedBar({ reported, name, now }: { reported: ReportedUsage; name: s
         {REPORTED_STATE[reported.state]}
         {limit > 0 &&
           ` · slows down at ${reported.slowLine.toLocaleString()}, stops at ${reported.stopLine.toLocaleString()}`}
-        {reported.nextCallAt !== null && ` · next call ${timeUntil(reported.nextCallAt, now)}`}
-        {` · reported ${timeAgo(new Date(reported.reportedAt).toISOString(), now)}`}
+        {reported.nextCallAt !== null && (
+          <>
+            {' · next call '}
+            <Time at={reported.nextCallAt} now={now} relative />
+          </>
+        )}
+        {' · reported '}
+        <Time at={reported.reportedAt} now={now} seconds={false} relative />
       </p>
     </div>
   );
@@ -198,7 +205,14 @@ function UsageBar({ usage, name, now }: { usage: WindowUsage; name: string; now:
         <rect class="bar-fill" x="0" y="0" width={usage.used > 0 ? Math.max(1.5, share * 100) : 0} height="8" />
       </svg>
       <p class="muted small">
-        {usage.remaining.toLocaleString()} left · resets {timeUntil(usage.resetsAt, now)}
+        {usage.remaining.toLocaleString()} left
+        {/* An unused window has nothing to give back (the hub answers "now"); seconds matter under an hour. */}
+        {usage.used > 0 && (
+          <>
+            {' · resets '}
+            <Time at={usage.resetsAt} now={now} seconds={usage.window.windowMs < HOUR} relative />
+          </>
+        )}
       </p>
     </div>
   );

@@ -3,6 +3,7 @@ import { ApiError, api } from '../api.js';
 import { FormActions } from '../components/form-page.js';
 import { lazyPage } from '../components/lazy.js';
 import { RowEditor } from '../components/row-editor.js';
+import { focusFirstInvalid } from '../components/text-field.js';
 import { ScheduleFields, scheduleOf } from '../components/schedule-fields.js';
 import { FieldLabel, SchemaField } from '../components/schema-field.js';
 import { setFlash } from '../flash.js';
@@ -160,6 +161,8 @@ function KindForm({ kind, loaded }: { kind: PipelineKindInfo; loaded: Loaded }) 
       for (const [k, m] of Object.entries(plain.errors)) routed.byField[`settings.${k}`] = m;
       setErrors(routed.byField);
       setOther(issues.length === 0 ? [(e as Error).message] : routed.other);
+      // As the other forms do: the keyboard lands on the first field to fix.
+      focusFirstInvalid();
     }
   };
 

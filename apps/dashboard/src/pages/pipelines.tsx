@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useId, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
 import { enc, pipelinesApi, type RunView } from '../pipeline-form.js';
 import { RUN_BADGE as BADGE, RunItem, RunRecords } from '../components/run-view.js';
 import { takeFlash } from '../flash.js';
+import { SortHeader, useSort } from '../components/sortable.js';
 import { Time } from '../components/time.js';
 import { anyRunning, countsLine, CUSTOM, presetOf, RUN_LABELS, runStateOf } from '../pull-status.js';
 import type { Pipeline, PipelineKindInfo } from '../pulls-types.js';
@@ -114,93 +115,132 @@ export function PipelinesPage() {
       )}
       {data &&
         [...groups].map(([group, list]) => (
-          <section key={group} class="card table-card pipeline-group" aria-labelledby={`g-${group}`}>
-            <h2 id={`g-${group}`}>{group}</h2>
-            <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">Pipeline</th>
-                  <th scope="col">Schedule</th>
-                  <th scope="col">Next run</th>
-                  <th scope="col">Last run</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((p) => {
-                  const kind = data.kinds.find((k) => k.kind === p.kind);
-                  const state = runStateOf(p);
-                  const preset = presetOf(p.schedule, data.schedules);
-                  const shown = open === p.id;
-                  return [
-                    <tr key={p.id}>
-                      <th scope="row" class="name-cell">
-                        {p.name}
-                        <div class="muted small">
-                          {kind?.title ?? p.kind} · {connectionLine(p, data.connections)}
-                        </div>
-                      </th>
-                      <td data-label="Schedule">
-                        {preset === CUSTOM ? <code>{p.schedule}</code> : preset}
-                        {!p.enabled && <div class="badge neutral">Disabled</div>}
-                      </td>
-                      <td class="nowrap" data-label="Next run">
-                        {p.enabled && p.nextRunAt ? <Time at={p.nextRunAt} seconds={false} /> : '—'}
-                      </td>
-                      <td aria-live="polite" data-label="Last run">
-                        <span class={`badge ${BADGE[state]}`}>{RUN_LABELS[state]}</span>{' '}
-                        {p.lastRun && (
-                          <span class="small">
-                            <Time at={p.lastRun.finishedAt ?? p.lastRun.startedAt} seconds={false} />
-                          </span>
-                        )}
-                        <div class="muted small">{countsLine(p.lastRun)}</div>
-                      </td>
-                      <td class="actions">
-                        <div class="button-row">
-                          <button
-                            type="button"
-                            class="button small"
-                            disabled={state === 'running'}
-                            onClick={() => void run(p)}
-                            aria-label={`Run ${p.name}`}
-                          >
-                            Run
-                          </button>
-                          <a
-                            class="button small ghost"
-                            href={`#/pipelines/${enc(p.id)}/edit`}
-                            aria-label={`Edit ${p.name}`}
-                          >
-                            Edit
-                          </a>
-                          <button
-                            type="button"
-                            class="button small ghost"
-                            aria-expanded={shown}
-                            aria-label={`History of ${p.name}`}
-                            onClick={() => setOpen(shown ? undefined : p.id)}
-                          >
-                            History
-                          </button>
-                        </div>
-                      </td>
-                    </tr>,
-                    shown && (
-                      <tr key={`${p.id}-h`}>
-                        <td colSpan={5}>
-                          <RunHistory pipelineId={p.id} tick={tick} records={p.kind === 'sync'} />
-                        </td>
-                      </tr>
-                    ),
-                  ];
-                })}
-              </tbody>
-            </table>
-          </section>
+          <PipelineGroup
+            key={group}
+            group={group}
+            list={list}
+            data={data}
+            open={open}
+            setOpen={setOpen}
+            tick={tick}
+            onRun={(p) => void run(p)}
+          />
         ))}
+    </section>
+  );
+}
+
+interface GroupProps {
+  group: string;
+  list: Pipeline[];
+  data: { kinds: PipelineKindInfo[]; schedules: Record<string, string>; connections: Connection[] };
+  open: string | undefined;
+  setOpen: (id: string | undefined) => void;
+  tick: number;
+  onRun: (p: Pipeline) => void;
+}
+
+/** One group's pipelines (a kind's group, e.g. the Pendo bridge), sortable by any column. */
+function PipelineGroup({ group, list, data, open, setOpen, tick, onRun }: GroupProps) {
+  // A group name has spaces and arrows: the heading's id is generated, not made from it.
+  const headingId = useId();
+  const { sorted, sort, toggle } = useSort(list, (p, key) => {
+    if (key === 'name') return p.name;
+    if (key === 'schedule') {
+      const preset = presetOf(p.schedule, data.schedules);
+      return preset === CUSTOM ? p.schedule : preset;
+    }
+    if (key === 'next') return p.enabled ? p.nextRunAt : null;
+    return p.lastRun ? (p.lastRun.finishedAt ?? p.lastRun.startedAt) : null;
+  });
+  const header = (label: string, column: string) => (
+    <SortHeader label={label} column={column} sort={sort} onSort={toggle} />
+  );
+  return (
+    <section class="card table-card pipeline-group" aria-labelledby={headingId}>
+      <h2 id={headingId}>{group}</h2>
+      <table class="table">
+        <caption class="visually-hidden">
+          {sort ? `${group} pipelines, sorted by the column marked` : `${group} pipelines`}
+        </caption>
+        <thead>
+          <tr>
+            {header('Pipeline', 'name')}
+            {header('Schedule', 'schedule')}
+            {header('Next run', 'next')}
+            {header('Last run', 'last')}
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((p) => {
+            const kind = data.kinds.find((k) => k.kind === p.kind);
+            const state = runStateOf(p);
+            const preset = presetOf(p.schedule, data.schedules);
+            const shown = open === p.id;
+            return [
+              <tr key={p.id}>
+                <th scope="row" class="name-cell">
+                  {p.name}
+                  <div class="muted small">
+                    {kind?.title ?? p.kind} · {connectionLine(p, data.connections)}
+                  </div>
+                </th>
+                <td data-label="Schedule">
+                  {preset === CUSTOM ? <code>{p.schedule}</code> : preset}
+                  {!p.enabled && <div class="badge neutral">Disabled</div>}
+                </td>
+                <td class="nowrap" data-label="Next run">
+                  {p.enabled && p.nextRunAt ? <Time at={p.nextRunAt} seconds={false} /> : '—'}
+                </td>
+                <td aria-live="polite" data-label="Last run">
+                  <span class={`badge ${BADGE[state]}`}>{RUN_LABELS[state]}</span>{' '}
+                  {p.lastRun && (
+                    <span class="small">
+                      <Time at={p.lastRun.finishedAt ?? p.lastRun.startedAt} seconds={false} />
+                    </span>
+                  )}
+                  <div class="muted small">{countsLine(p.lastRun)}</div>
+                </td>
+                <td class="actions">
+                  <div class="button-row">
+                    <button
+                      type="button"
+                      class="button small"
+                      disabled={state === 'running'}
+                      onClick={() => onRun(p)}
+                      aria-label={`Run ${p.name}`}
+                    >
+                      Run
+                    </button>
+                    <a class="button small ghost" href={`#/pipelines/${enc(p.id)}/edit`} aria-label={`Edit ${p.name}`}>
+                      Edit
+                    </a>
+                    <button
+                      type="button"
+                      class="button small ghost"
+                      aria-expanded={shown}
+                      aria-label={`History of ${p.name}`}
+                      onClick={() => setOpen(shown ? undefined : p.id)}
+                    >
+                      History
+                    </button>
+                  </div>
+                </td>
+              </tr>,
+              shown && (
+                <tr key={`${p.id}-h`}>
+                  <td colSpan={5}>
+                    <RunHistory pipelineId={p.id} tick={tick} records={p.kind === 'sync'} />
+                  </td>
+                </tr>
+              ),
+            ];
+          })}
+        </tbody>
+      </table>
     </section>
   );
 }

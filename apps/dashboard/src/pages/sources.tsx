@@ -404,7 +404,7 @@ function SourceRow({ source, destinations, onChange, onRotated, onDeleted }: Row
               onClick={() => setConfirming('rotate')}
               aria-label={`Rotate write key of ${name}`}
             >
-              Rotate key
+              Rotate write key
             </button>
             <button
               type="button"

@@ -1,158 +1,67 @@
-import { ApiError, errorFrom, loadToken, reportUnauthorized } from '../api.js';
+import { type Answer, type Body, call } from '../api-client.js';
 
-// The hub's /api/qualtrics: workflow triggers, their event rules, deliveries and the test call.
-
-export interface TemplateRow {
-  key: string;
-  value: string;
-}
-
-export type DeliveryState = 'pending' | 'retrying' | 'delivered' | 'failed';
-export type DeliveryCounts = Record<DeliveryState, number>;
-
-export interface Trigger {
-  id: string;
-  name: string;
-  connectionId: string;
-  triggerUrl: string | null;
-  username: string | null;
-  secretHint: string;
-  template: TemplateRow[];
-  enabled: boolean;
-  webhookUrl: string;
-  counts: DeliveryCounts;
-  createdAt: string;
-}
-
-export interface TriggerInput {
-  name: string;
-  connectionId: string;
-  triggerUrl?: string | null;
-  username?: string | null;
-  template?: TemplateRow[];
-  enabled?: boolean;
-}
+// The hub's /api/qualtrics (the Qualtrics plugin's service): workflow triggers, their event rules, deliveries
+// and the test call. Types come from the plugin's answer schemas, through the hub's OpenAPI document.
 
 /** Create and rotate answers: the only time the secret is shown. */
-export interface SecretAnswer {
-  trigger: Trigger;
-  secret: string;
-  webhookUrl: string;
-}
+export type SecretAnswer = Answer<'/api/qualtrics/triggers', 'post'>;
+export type Trigger = SecretAnswer['trigger'];
+export type TemplateRow = Trigger['template'][number];
+export type DeliveryCounts = Trigger['counts'];
+export type DeliveryState = keyof DeliveryCounts;
+export type TriggerInput = Body<'/api/qualtrics/triggers', 'post'>;
 
-export interface Rule {
-  id: string;
-  triggerId: string;
-  sourceId: string | null;
-  type: 'track';
-  event: string;
-  enabled: boolean;
-}
-
-export interface DeliveryError {
-  code: string;
-  message: string;
-  status?: number;
-  vendorCode?: string;
-  body?: unknown;
-}
-
-export interface Delivery {
-  id: number;
-  triggerId: string;
-  origin: 'webhook' | 'event' | 'test';
-  originRef: string | null;
-  state: DeliveryState;
-  statusCode: number | null;
-  eventId: string | null;
-  requestId: string | null;
-  attempts: number;
-  nextAttemptAt: number;
-  lastError: DeliveryError | null;
-  createdAt: number;
-  deliveredAt: number | null;
-  payloadPreview: string;
-}
-
-/** A confirmed test: the real workflow ran (or Qualtrics refused it). */
-export type TestAnswer = { dryRun: false; deliveryId: number } & (
-  | { ok: true; status: number | null; eventId: string | null; requestId: string | null }
-  | { ok: false; status: number | null; error: DeliveryError }
-);
-
-export interface PlannedRequest {
-  method: string;
-  url: string;
-  /** Credentials masked (`Basic ••••`). */
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-/** A test not yet confirmed: what would be sent, and what sending it does. */
-export interface TestPlan {
-  dryRun: true;
-  request: PlannedRequest | null;
-  warning: string;
-  error: { code: string; message: string } | null;
-}
-
+type Created = Answer<'/api/qualtrics/rules', 'post'>['rule'];
+export type Rule = Omit<Created, 'check'>;
 /** What a new rule's key/values were checked against, and what they would send for it. */
-export interface RuleCheck {
-  sample: { source: 'pasted' | 'event' | 'built'; eventId: number | null };
-  values: Record<string, unknown>;
-  unverified: string[];
-}
+export type RuleCheck = Created['check'];
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  const token = loadToken();
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(`/api/qualtrics${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (cause) {
-    throw new ApiError(0, 'network', 'Cannot reach the hub. Is it running?', [], { cause });
-  }
-  if (!res.ok) {
-    const error = await errorFrom(res);
-    if (res.status === 401) reportUnauthorized();
-    throw error;
-  }
-  return (res.status === 204 ? undefined : await res.json()) as T;
-}
+type Deliveries = Answer<'/api/qualtrics/deliveries', 'get'>;
+export type Delivery = Deliveries['deliveries'][number];
+export type DeliveryError = NonNullable<Delivery['lastError']>;
 
-const id = encodeURIComponent;
+type Tested = Answer<'/api/qualtrics/triggers/{id}/test', 'post'>;
+/** A test not yet confirmed: what would be sent, and what sending it does. */
+export type TestPlan = Extract<Tested, { dryRun: true }>;
+export type PlannedRequest = NonNullable<TestPlan['request']>;
+/** A confirmed test: the real workflow ran (or Qualtrics refused it). */
+export type TestAnswer = Extract<Tested, { dryRun: false }>;
+
+const trigger = (id: string) => ({ params: { id } });
 
 export const qualtricsApi = {
-  triggers: () => call<{ triggers: Trigger[] }>('GET', '/triggers').then((r) => r.triggers),
-  createTrigger: (input: TriggerInput) => call<SecretAnswer>('POST', '/triggers', input),
-  updateTrigger: (triggerId: string, patch: Partial<TriggerInput>) =>
-    call<{ trigger: Trigger }>('PATCH', `/triggers/${id(triggerId)}`, patch).then((r) => r.trigger),
-  deleteTrigger: (triggerId: string) => call<void>('DELETE', `/triggers/${id(triggerId)}`),
-  rotateSecret: (triggerId: string) => call<SecretAnswer>('POST', `/triggers/${id(triggerId)}/rotate-secret`),
+  triggers: () => call('get', '/api/qualtrics/triggers').then((r) => r.triggers),
+  createTrigger: (input: TriggerInput) => call('post', '/api/qualtrics/triggers', { body: input }),
+  updateTrigger: (triggerId: string, patch: Body<'/api/qualtrics/triggers/{id}', 'patch'>) =>
+    call('patch', '/api/qualtrics/triggers/{id}', { ...trigger(triggerId), body: patch }).then((r) => r.trigger),
+  deleteTrigger: (triggerId: string) => call('delete', '/api/qualtrics/triggers/{id}', trigger(triggerId)),
+  rotateSecret: (triggerId: string) => call('post', '/api/qualtrics/triggers/{id}/rotate-secret', trigger(triggerId)),
   /** A dry run: the request a test would send; nothing is sent. */
-  planTest: (triggerId: string) => call<TestPlan>('POST', `/triggers/${id(triggerId)}/test`, {}),
+  planTest: (triggerId: string) =>
+    call('post', '/api/qualtrics/triggers/{id}/test', { ...trigger(triggerId), body: {} }) as Promise<TestPlan>,
   /** Runs the real workflow once, with the placeholder values the plan showed. */
-  test: (triggerId: string) => call<TestAnswer>('POST', `/triggers/${id(triggerId)}/test`, { confirm: true }),
-  rules: () => call<{ rules: Rule[] }>('GET', '/rules').then((r) => r.rules),
+  test: (triggerId: string) =>
+    call('post', '/api/qualtrics/triggers/{id}/test', {
+      ...trigger(triggerId),
+      body: { confirm: true },
+    }) as Promise<TestAnswer>,
+  rules: () => call('get', '/api/qualtrics/rules').then((r) => r.rules),
   createRule: (input: {
     triggerId: string;
     event: string;
     sourceId: string | null;
     sample?: Record<string, unknown> | undefined;
-  }) => call<{ rule: Rule & { check: RuleCheck } }>('POST', '/rules', { ...input, type: 'track' }).then((r) => r.rule),
-  deleteRule: (ruleId: string) => call<void>('DELETE', `/rules/${id(ruleId)}`),
-  deliveries: (q: { triggerId?: string; state?: string }) => {
-    const params = new URLSearchParams(Object.entries(q).filter(([, v]) => v) as [string, string][]);
-    const text = params.toString();
-    return call<{ deliveries: Delivery[]; counts: DeliveryCounts }>('GET', `/deliveries${text ? `?${text}` : ''}`);
-  },
-  replay: (deliveryId: number) => call<{ replayed: number }>('POST', `/deliveries/${deliveryId}/replay`),
+  }) => call('post', '/api/qualtrics/rules', { body: { ...input, type: 'track' } }).then((r) => r.rule),
+  deleteRule: (ruleId: string) => call('delete', '/api/qualtrics/rules/{id}', { params: { id: ruleId } }),
+  /** `state` as the page's filter holds it: '' for all; the hub refuses an unknown one. */
+  deliveries: (q: { triggerId?: string; state?: string }): Promise<Deliveries> =>
+    call('get', '/api/qualtrics/deliveries', {
+      query: {
+        ...(q.triggerId ? { triggerId: q.triggerId } : {}),
+        ...(q.state ? { state: q.state as DeliveryState } : {}),
+      },
+    }),
+  replay: (deliveryId: number) => call('post', '/api/qualtrics/deliveries/{id}/replay', { params: { id: deliveryId } }),
   replayAll: (triggerId?: string) =>
-    call<{ replayed: number }>('POST', '/deliveries/replay', triggerId ? { triggerId } : {}),
+    call('post', '/api/qualtrics/deliveries/replay', { body: triggerId ? { triggerId } : {} }),
 };

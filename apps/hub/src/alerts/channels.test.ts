@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MASK } from '../connections.js';
+import { openStore } from '../db/index.js';
+import { DATABASE_FILE } from '../hub.js';
 import { rotateSecretKey } from '../rotate-key.js';
 import {
   addConnection,
@@ -188,9 +190,9 @@ describe('e-mail over SMTP', () => {
       channels: { email: email() },
     });
     await t.hub.close();
-    const { openDatabase } = await import('../db/index.js');
-    const db = openDatabase(path.join(t.dataDir, 'synchub.sqlite'));
-    const result = rotateSecretKey(db, t.dataDir, {});
+    // The hub's store as `synchub rotate-key` opens it: the SQLite file, or the test hub's PostgreSQL database.
+    const db = await openStore({ file: path.join(t.dataDir, DATABASE_FILE), databaseUrl: t.databaseUrl });
+    const result = await rotateSecretKey(db, t.dataDir, {});
     await db.destroy();
     expect(result.alertRules).toBe(1);
     t = await alertHub(clock, t.dataDir);
@@ -263,6 +265,89 @@ describe('webhook delivery', () => {
     await t.hub.alerts.settled();
     expect(hook.bodies.map((b) => b.state)).toEqual(['firing']);
     expect((await history())[0]).toMatchObject({ kind: 'firing', status: 'sent' });
+  });
+});
+
+describe('the webhook URL (a Slack URL carries its token)', () => {
+  const SECRET_PATH = '/services/T000/B000/token-4242-secret';
+
+  it('is stored encrypted and answered masked; sent back masked it is kept, a new one replaces it', async () => {
+    const url = `${hook.url.replace(/\/hooks\/alerts$/, '')}${SECRET_PATH}?key=1`;
+    const created = await t.call<{ rule: Rule }>('POST', '/api/alerts', {
+      name: 'Slack',
+      condition: { type: 'run_failed' },
+      channels: { webhook: { url } },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.rule.id;
+    const masked = `${new URL(url).origin}/${MASK}`;
+    expect(created.body.rule.channels.webhook).toEqual({ url: masked });
+    const row = await t.hub.db
+      .withTables<{ alert_rules: { channels_json: string; secrets_enc: string | null } }>()
+      .selectFrom('alert_rules')
+      .selectAll()
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain('token-4242-secret');
+    expect(row.secrets_enc).toMatch(/^v1\./);
+
+    // The form sends the masked URL back with another change: the saved URL stays and is the one called.
+    const patched = await t.call<{ rule: Rule }>('PATCH', `/api/alerts/${id}`, {
+      name: 'Slack #ops',
+      channels: { webhook: { url: masked } },
+    });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect(patched.body.rule.channels.webhook).toEqual({ url: masked });
+    expect((await t.call<TestAnswer>('POST', `/api/alerts/${id}/test`)).body).toMatchObject({
+      ok: true,
+      results: [{ channel: 'webhook', target: new URL(url).host }],
+    });
+    expect(hook.paths).toEqual([`${SECRET_PATH}?key=1`]);
+
+    await failingPipeline();
+    await t.hub.alerts.evaluate();
+    await t.hub.alerts.settled();
+    const answers = [
+      await t.call('GET', '/api/alerts'),
+      await t.call('GET', `/api/alerts/${id}`),
+      await t.call('GET', '/api/alerts/history'),
+      await t.call('GET', '/api/audit'),
+    ];
+    for (const a of answers) expect(JSON.stringify(a.body)).not.toContain('token-4242-secret');
+    expect(t.lines.join('\n')).not.toContain('token-4242-secret');
+    expect(hook.paths).toHaveLength(2);
+
+    // A new URL replaces it.
+    const other = `${hook.url.replace(/\/hooks\/alerts$/, '')}/other`;
+    await t.call('PATCH', `/api/alerts/${id}`, { channels: { webhook: { url: other } } });
+    await t.call('POST', `/api/alerts/${id}/test`);
+    expect(hook.paths.at(-1)).toBe('/other');
+  });
+
+  it('refuses a masked URL it has nothing saved for', async () => {
+    const res = await t.call<{ error: { message: string } }>('POST', '/api/alerts', {
+      name: 'Slack',
+      condition: { type: 'run_failed' },
+      channels: { webhook: { url: `https://hooks.slack.com/${MASK}` } },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/^channels\.webhook\.url: enter the whole URL/);
+  });
+
+  it('still sends a rule saved before the URL was sealed (kept whole in channels_json)', async () => {
+    const created = await t.call<{ rule: Rule }>('POST', '/api/alerts', {
+      name: 'Old',
+      condition: { type: 'run_failed' },
+    });
+    await t.hub.db
+      .withTables<{ alert_rules: { id: string; channels_json: string } }>()
+      .updateTable('alert_rules')
+      .set({ channels_json: JSON.stringify({ webhook: { url: hook.url }, email: null }) })
+      .where('id', '=', created.body.rule.id)
+      .execute();
+    const got = await t.call<{ rule: Rule }>('GET', `/api/alerts/${created.body.rule.id}`);
+    expect(got.body.rule.channels.webhook).toEqual({ url: `${new URL(hook.url).origin}/${MASK}` });
+    expect((await t.call<TestAnswer>('POST', `/api/alerts/${created.body.rule.id}/test`)).body.ok).toBe(true);
+    expect(hook.paths).toEqual(['/hooks/alerts']);
   });
 });
 
@@ -341,7 +426,7 @@ describe('the API', () => {
       name: 'Stale',
       enabled: true,
       condition: { type: 'pipeline_stale', pipelineId: null, periods: 2 },
-      channels: { webhook: { url: hook.url }, email: null },
+      channels: { webhook: { url: `${new URL(hook.url).origin}/${MASK}` }, email: null },
       state: { status: 'ok', since: null, firing: [], pending: [] },
     });
     const id = created.body.rule.id;

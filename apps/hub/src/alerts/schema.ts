@@ -120,11 +120,14 @@ export const channelsInput = z.strictObject({
 export type ChannelsInput = z.output<typeof channelsInput>;
 
 export interface StoredChannels {
+  /** In `channels_json` the URL is masked (`https://host/••••••`); the store puts the sealed one back to send. */
   webhook: { url: string } | null;
   email: EmailSettings | null;
 }
 export interface ChannelSecrets {
   emailPassword?: string | undefined;
+  /** The webhook's whole URL (Slack's and Teams' carry their token in the path). */
+  webhookUrl?: string | undefined;
 }
 
 const name = z.string().trim().min(1, 'required').max(100, 'at most 100 characters');

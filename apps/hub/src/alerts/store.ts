@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { MASK } from '../connections.js';
 import type { SecretBox } from '../crypto.js';
 import type { Db } from '../db/index.js';
-import { HubError } from '../errors.js';
+import { HubError, invalidInput } from '../errors.js';
 import type {
   AlertCondition,
   AlertRulesTable,
@@ -15,12 +15,16 @@ import type {
   RulePatch,
   StoredChannels,
 } from './schema.js';
+import { maskUrl } from './views.js';
 
 export type AlertDb = Kysely<import('../db/index.js').Database & AlertTables>;
 /** The hub's database with the alert tables (migration 0010) in its type. */
 export const alertDb = (db: Db): AlertDb => db.withTables<AlertTables>();
 
-/** A rule as the API shows it: the SMTP password masked, never its value. */
+/**
+ * A rule as the API shows it: the SMTP password masked, and the webhook URL as its scheme and host only (a
+ * Slack or Teams URL carries its token in the path).
+ */
 export interface RuleView {
   id: string;
   name: string;
@@ -57,20 +61,30 @@ export function createRuleStore(deps: {
     if (!row.secrets_enc) return {};
     const secrets = JSON.parse(deps.box.open(row.secrets_enc)) as ChannelSecrets;
     if (secrets.emailPassword) deps.onSecret(secrets.emailPassword);
+    if (secrets.webhookUrl) deps.onSecret(secrets.webhookUrl);
     return secrets;
+  };
+
+  /**
+   * The channels to send through: the webhook's URL is sealed with the password (rules saved before it was
+   * kept the URL in `channels_json`, which then holds it as it is).
+   */
+  const channelsOf = (row: AlertRulesTable, secrets: ChannelSecrets): StoredChannels => {
+    const channels = JSON.parse(row.channels_json) as StoredChannels;
+    const url = secrets.webhookUrl ?? channels.webhook?.url;
+    return { ...channels, webhook: channels.webhook && url ? { url } : null };
   };
 
   const view = (row: AlertRulesTable): RuleView => {
     const channels = JSON.parse(row.channels_json) as StoredChannels;
-    // Only a password is sealed, so a sealed value means one is set (no need to open it to say so).
-    const hasPassword = row.secrets_enc !== null;
+    const hasPassword = row.secrets_enc !== null && Boolean(secretsOf(row).emailPassword);
     return {
       id: row.id,
       name: row.name,
       enabled: row.enabled === 1,
       condition: JSON.parse(row.condition_json),
       channels: {
-        webhook: channels.webhook,
+        webhook: channels.webhook ? { url: maskUrl(channels.webhook.url) } : null,
         email: channels.email ? { ...channels.email, password: hasPassword ? MASK : null } : null,
       },
       createdAt: row.created_at,
@@ -94,19 +108,33 @@ export function createRuleStore(deps: {
     }
   };
 
-  /** Channels to store and the sealed secrets: a password that is absent, '' or the mask keeps `stored`. */
-  const seal = (channels: ChannelsInput, stored: ChannelSecrets) => {
+  /**
+   * Channels to store and the sealed secrets: a password that is absent, '' or the mask keeps `stored`'s, and
+   * so does the webhook URL as the API shows it (`https://host/••••••`); `channels_json` keeps only that form.
+   */
+  const seal = (channels: ChannelsInput, stored: { channels: StoredChannels | undefined; secrets: ChannelSecrets }) => {
     const { password, ...email } = channels.email ?? { password: undefined };
-    const given = password === undefined || password === '' || password === MASK ? stored.emailPassword : password;
+    const given =
+      password === undefined || password === '' || password === MASK ? stored.secrets.emailPassword : password;
     const emailPassword = channels.email && given ? given : undefined;
     if (emailPassword) deps.onSecret(emailPassword);
+    let webhookUrl = channels.webhook?.url;
+    const storedUrl = stored.channels?.webhook?.url;
+    if (webhookUrl && storedUrl && webhookUrl === maskUrl(storedUrl)) webhookUrl = storedUrl;
+    else if (webhookUrl?.includes(MASK)) {
+      throw invalidInput([
+        { path: 'channels.webhook.url', message: 'enter the whole URL (the saved one is not shown)' },
+      ]);
+    }
+    if (webhookUrl) deps.onSecret(webhookUrl);
     const stored2: StoredChannels = {
-      webhook: channels.webhook,
+      webhook: webhookUrl ? { url: maskUrl(webhookUrl) } : null,
       email: channels.email ? (email as EmailSettings) : null,
     };
+    const secrets: ChannelSecrets = { emailPassword, webhookUrl };
     return {
       channels_json: JSON.stringify(stored2),
-      secrets_enc: emailPassword ? deps.box.seal(JSON.stringify({ emailPassword })) : null,
+      secrets_enc: emailPassword || webhookUrl ? deps.box.seal(JSON.stringify(secrets)) : null,
     };
   };
 
@@ -120,11 +148,15 @@ export function createRuleStore(deps: {
     },
     async resolve(id: string): Promise<ResolvedRule> {
       const found = await row(id);
-      return { view: view(found), channels: JSON.parse(found.channels_json), secrets: secretsOf(found) };
+      const secrets = secretsOf(found);
+      return { view: view(found), channels: channelsOf(found, secrets), secrets };
     },
     async enabled(): Promise<ResolvedRule[]> {
       const rows = await db.selectFrom('alert_rules').selectAll().where('enabled', '=', 1).orderBy('name').execute();
-      return rows.map((r) => ({ view: view(r), channels: JSON.parse(r.channels_json), secrets: secretsOf(r) }));
+      return rows.map((r) => {
+        const secrets = secretsOf(r);
+        return { view: view(r), channels: channelsOf(r, secrets), secrets };
+      });
     },
     async create(input: RuleInput): Promise<RuleView> {
       await deps.checkScope(input.condition);
@@ -135,7 +167,7 @@ export function createRuleStore(deps: {
         name: input.name,
         enabled: input.enabled ? 1 : 0,
         condition_json: JSON.stringify(input.condition),
-        ...seal(input.channels, {}),
+        ...seal(input.channels, { channels: undefined, secrets: {} }),
         created_at: at,
         updated_at: at,
       };
@@ -147,7 +179,8 @@ export function createRuleStore(deps: {
       const current = await row(id);
       if (patch.condition) await deps.checkScope(patch.condition);
       if (patch.name !== undefined) await ensureNameFree(patch.name, id);
-      const sealed = patch.channels ? seal(patch.channels, secretsOf(current)) : {};
+      const secrets = secretsOf(current);
+      const sealed = patch.channels ? seal(patch.channels, { channels: channelsOf(current, secrets), secrets }) : {};
       const conditionJson = patch.condition ? JSON.stringify(patch.condition) : current.condition_json;
       const updated: AlertRulesTable = {
         ...current,

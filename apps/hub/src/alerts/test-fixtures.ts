@@ -68,6 +68,8 @@ export const testKind = definePipelineKind({
 export interface Receiver {
   url: string;
   bodies: Array<Record<string, unknown>>;
+  /** The path (and query) of each request, in order. */
+  paths: string[];
   /** Answer this status instead of 200 (e.g. 503: down). */
   status: number;
   close(): Promise<void>;
@@ -75,13 +77,14 @@ export interface Receiver {
 
 /** An HTTP server on 127.0.0.1 that keeps every JSON body it gets. */
 export async function startReceiver(): Promise<Receiver> {
-  const receiver = { bodies: [] as Array<Record<string, unknown>>, status: 200, url: '' };
+  const receiver = { bodies: [] as Array<Record<string, unknown>>, paths: [] as string[], status: 200, url: '' };
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => {
       body += c;
     });
     req.on('end', () => {
+      receiver.paths.push(req.url ?? '');
       receiver.bodies.push(JSON.parse(body) as Record<string, unknown>);
       res.writeHead(receiver.status, { 'content-type': 'text/plain' });
       res.end(receiver.status === 200 ? 'ok' : 'unavailable');

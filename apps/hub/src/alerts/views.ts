@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { MASK } from '../connections.js';
 import type {
   AlertCondition,
   AlertHistoryTable,
@@ -17,6 +18,19 @@ export interface RuleState {
   firing: Array<{ subject: string; label: string; since: number; summary: string }>;
   /** Subjects over the line but not yet for long enough (a budget's "for Y minutes"). */
   pending: Array<{ subject: string; label: string; since: number; summary: string }>;
+}
+
+/**
+ * A webhook URL as answers show it: scheme and host, the path (where Slack, Teams and most receivers put
+ * their token) and query masked. The store recognises this form sent back as "keep the saved URL".
+ */
+export function maskUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    return `${url.protocol}//${url.host}/${MASK}`;
+  } catch {
+    return MASK;
+  }
 }
 
 export interface HistoryEntry {

@@ -1,9 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type MigrationResultSet, Migrator, SqliteAdapter, SqliteDialect, SqliteDriver, sql } from 'kysely';
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  Kysely,
+  type MigrationResultSet,
+  Migrator,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+} from 'kysely';
 import { migrations, RETIRED } from './migrations/index.js';
+import { isPostgres, isPostgresUrl, openPostgres, redactUrl } from './postgres/connect.js';
 import type { Database } from './schema.js';
+import { createWriteTurns, type MainTurns, takeTurns } from './write-turns.js';
 
 export type Db = Kysely<Database>;
 
@@ -23,80 +35,36 @@ interface Handle {
   sqlite: SQLite.Database;
   /** Run before the SQLite handle closes, newest first: whoever holds a second connection stops it here. */
   onClose: Array<() => Promise<void>>;
+  /** Write turns with the ingest commit worker (write-turns.ts). */
   turns: Int32Array;
+  mainTurns: MainTurns;
+}
+
+/** The write-turn flags of `db`'s connection (write-turns.ts), for a second writer to respect. */
+export function writeTurnsOf(db: Db): Int32Array {
+  return handleOf(db).turns;
 }
 
 /**
- * Write turns between this (main) connection and a second writer on another thread (the ingest commit
- * worker). SQLite lets one writer in at a time and a waiting one only polls, sleeping 1, 2, 5, 10… ms
- * between tries: a worker committing back to back would starve this connection, and everything on the
- * event loop with it. So every write on this connection first raises `turns[0]` (1 = the main connection
- * wants or holds the write lock) and lowers it when its transaction ends; the worker does not begin a
- * transaction while it is raised. A write here then waits at most for the worker's current transaction.
+ * Runs synchronous writes on the main connection (prepared statements, a `sqlite.transaction`) once the
+ * ingest commit worker holds no transaction, waiting for that without blocking the event loop (a write
+ * called directly would wait on this thread: write-turns.ts). Writes given in order run in order.
  */
-function takeTurns(sqlite: SQLite.Database, turns: Int32Array): void {
-  let claimed = false;
-  const claim = () => {
-    if (claimed) return;
-    claimed = true;
-    Atomics.store(turns, 0, 1);
-  };
-  const settle = () => {
-    if (!claimed || sqlite.inTransaction) return;
-    claimed = false;
-    Atomics.store(turns, 0, 0);
-    Atomics.notify(turns, 0);
-  };
-  type Fn = (...args: unknown[]) => unknown;
-  const guard =
-    (fn: Fn, writes: boolean): Fn =>
-    (...args) => {
-      if (writes) claim();
+export function writeInTurn(db: Db): <T>(write: () => T) => Promise<T> {
+  const { mainTurns } = handleOf(db);
+  let queue: Promise<unknown> = Promise.resolve();
+  return <T>(write: () => T) => {
+    const run = queue.then(async () => {
+      await mainTurns.ready();
       try {
-        return fn(...args);
+        return write();
       } finally {
-        settle();
+        mainTurns.release();
       }
-    };
-  const db = sqlite as unknown as Record<'prepare' | 'exec' | 'transaction', Fn>;
-  const prepare = db.prepare.bind(sqlite);
-  db.prepare = (...args) => {
-    const statement = prepare(...args) as SQLite.Statement;
-    const methods = statement as unknown as Record<'run' | 'get' | 'all' | 'iterate', Fn>;
-    // Every statement settles (a COMMIT is "readonly" but ends the transaction); only writers claim.
-    const writes = !statement.readonly;
-    for (const method of ['run', 'get', 'all'] as const)
-      methods[method] = guard(methods[method].bind(statement), writes);
-    if (writes) {
-      // A writing iterator runs as it is read: claim now; the next statement to settle releases.
-      const iterate = methods.iterate.bind(statement);
-      methods.iterate = (...params) => {
-        claim();
-        return iterate(...params);
-      };
-    }
-    return statement;
-  };
-  db.exec = guard(db.exec.bind(sqlite), true);
-  const transaction = db.transaction.bind(sqlite);
-  db.transaction = (fn) => {
-    const made = transaction(fn) as Fn & Record<'default' | 'deferred' | 'immediate' | 'exclusive', Fn>;
-    // IMMEDIATE and EXCLUSIVE take the write lock at BEGIN, before any statement of theirs could claim.
-    const wrapped = guard(made, false) as typeof made;
-    Object.assign(wrapped, {
-      default: wrapped,
-      deferred: guard(made.deferred, false),
-      immediate: guard(made.immediate, true),
-      exclusive: guard(made.exclusive, true),
-      database: sqlite,
     });
-    return wrapped;
+    queue = run.catch(() => undefined);
+    return run;
   };
-}
-
-/** The write-turn flag of `db`'s connection (see takeTurns), for a second writer to respect. */
-export function writeTurnsOf(db: Db): Int32Array {
-  return handleOf(db).turns;
 }
 
 /**
@@ -121,12 +89,65 @@ export function databaseFileOf(db: Db): string | undefined {
 
 /** Have `db.destroy()` await `hook` before it closes the SQLite handle (e.g. to stop a worker's connection). */
 export function onDatabaseClose(db: Db, hook: () => Promise<void>): void {
+  if (isPostgres(db)) {
+    const hooks = postgresCloseHooks.get(db) ?? wrapPostgresDestroy(db);
+    hooks.unshift(hook);
+    return;
+  }
   handleOf(db).onClose.unshift(hook);
 }
 
+const postgresCloseHooks = new WeakMap<Db, Array<() => Promise<void>>>();
+/** The same close hooks for a PostgreSQL store: run before its pool ends. */
+function wrapPostgresDestroy(db: Db): Array<() => Promise<void>> {
+  const hooks: Array<() => Promise<void>> = [];
+  postgresCloseHooks.set(db, hooks);
+  const destroy = db.destroy.bind(db);
+  db.destroy = async () => {
+    for (const hook of hooks.splice(0)) await hook();
+    await destroy();
+  };
+  return hooks;
+}
+
+/** Statement texts seen and whether they write (Kysely prepares each query again: this saves the check). */
+const WRITES_CACHE = 1000;
+
 class ClosingSqliteDriver extends SqliteDriver {
+  private readonly writes = new Map<string, boolean>();
+  private wrapped: DatabaseConnection | undefined;
   constructor(private readonly handle: Handle) {
     super({ database: handle.sqlite });
+  }
+  /**
+   * A write through Kysely waits for its turn asynchronously (write-turns.ts): while the commit worker
+   * holds the lock, the event loop keeps serving /health and the API instead of sleeping in SQLite's
+   * busy handler.
+   */
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    this.wrapped ??= {
+      executeQuery: async <R>(query: CompiledQuery) => {
+        if (!this.writesOf(query.sql)) return connection.executeQuery<R>(query);
+        await this.handle.mainTurns.ready();
+        try {
+          return await connection.executeQuery<R>(query);
+        } finally {
+          this.handle.mainTurns.release();
+        }
+      },
+      streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+    };
+    return this.wrapped;
+  }
+  private writesOf(text: string): boolean {
+    let writes = this.writes.get(text);
+    if (writes === undefined) {
+      writes = !this.handle.sqlite.prepare(text).readonly;
+      if (this.writes.size >= WRITES_CACHE) this.writes.clear();
+      this.writes.set(text, writes);
+    }
+    return writes;
   }
   override async destroy(): Promise<void> {
     for (const hook of this.handle.onClose.splice(0)) await hook();
@@ -161,12 +182,30 @@ export function openDatabase(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
   for (const pragma of CONNECTION_PRAGMAS) sqlite.pragma(pragma);
-  const turns = new Int32Array(new SharedArrayBuffer(4));
-  takeTurns(sqlite, turns);
-  const handle: Handle = { sqlite, onClose: [], turns };
+  const turns = createWriteTurns();
+  const handle: Handle = { sqlite, onClose: [], turns, mainTurns: takeTurns(sqlite, turns) };
   const db = new Kysely<Database>({ dialect: new HubSqliteDialect(handle) });
   raw.set(db, handle);
   return db;
+}
+
+export { isPostgres, redactUrl } from './postgres/connect.js';
+
+export interface StoreOptions {
+  /** The SQLite file (the default store), used when `databaseUrl` is not given. */
+  file: string;
+  /** `postgres://…`: the hub's state in that PostgreSQL database (15 or newer) instead. */
+  databaseUrl?: string | undefined;
+}
+
+/** Open the hub's store: PostgreSQL when a database URL is given, else the SQLite file. */
+export async function openStore(options: StoreOptions): Promise<Db> {
+  const url = options.databaseUrl;
+  if (url === undefined || url === '') return openDatabase(options.file);
+  if (!isPostgresUrl(url)) {
+    throw new Error(`The database URL must start with postgres:// or postgresql:// (got ${redactUrl(url)})`);
+  }
+  return openPostgres(url);
 }
 
 /** Records of retired migrations made under their old name (same number) take the current name. */

@@ -1,6 +1,7 @@
 import type { DeliveryOutcome } from '@synchub/core';
 import type { Db } from '../db/index.js';
-import { sqliteOf } from '../db/index.js';
+import { isPostgres, sqliteOf } from '../db/index.js';
+import { createPostgresAttemptLog } from '../db/postgres/attempts.js';
 import type { AttemptOutcome } from '../db/schema.js';
 
 /** Attempts kept per event: enough for every try of the largest `maxAttempts` a destination allows here. */
@@ -21,7 +22,28 @@ export interface AttemptView {
  * it inside the transaction that records the event's fate: an attempt is in the log exactly when its
  * outcome is on the event.
  */
-export function createAttemptLog(db: Db) {
+export interface AttemptLog {
+  /** SQLite: written before it returns (inside the caller's synchronous transaction); PostgreSQL: a promise. */
+  record(
+    eventId: number,
+    attempt: number,
+    at: number,
+    destinationId: string,
+    outcome: DeliveryOutcome,
+  ): void | Promise<void>;
+  /** Newest first. */
+  list(eventId: number): AttemptView[] | Promise<AttemptView[]>;
+}
+
+export function createAttemptLog(db: Db): AttemptLog {
+  if (isPostgres(db)) {
+    const log = createPostgresAttemptLog(db);
+    return {
+      record: (eventId, attempt, at, destinationId, outcome) =>
+        log.record(db, eventId, attempt, at, destinationId, outcome),
+      list: (eventId) => log.list(eventId),
+    };
+  }
   const sqlite = sqliteOf(db);
   const insert = sqlite.prepare(
     'INSERT INTO event_attempts (event_id, attempt, at, outcome, destination_id, error_json) VALUES (?, ?, ?, ?, ?, ?)',
@@ -63,10 +85,8 @@ export function createAttemptLog(db: Db) {
   };
 }
 
-export type AttemptLog = ReturnType<typeof createAttemptLog>;
-
 /** The error as stored, its vendor body shortened when large (the event keeps the last one whole). */
-function errorJson(error: object): string {
+export function errorJson(error: object): string {
   const json = JSON.stringify(error);
   if (json.length <= BODY_CHARS || !('body' in error)) return json;
   const body = JSON.stringify((error as { body?: unknown }).body) ?? '';

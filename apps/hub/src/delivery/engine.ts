@@ -11,7 +11,8 @@ import {
 } from '@synchub/core';
 import type { ConnectionStore } from '../connections.js';
 import type { Db } from '../db/index.js';
-import { sqliteOf } from '../db/index.js';
+import { isPostgres, sqliteOf, writeInTurn } from '../db/index.js';
+import { createPostgresEngineStore, type EngineStore, type Fate } from '../db/postgres/engine-store.js';
 import {
   type DestinationOffer,
   type Destinations,
@@ -90,13 +91,10 @@ interface Lane {
  */
 export function createDeliveryEngine(deps: DeliveryEngineDeps) {
   const { db, logger, now } = deps;
-  const sqlite = sqliteOf(db);
   const maxPerCycle = deps.maxPerCycle ?? 20_000;
   const refreshMs = deps.refreshMs ?? 1000;
   // Memory each destination keeps between windows (vendor id caches…); lost on restart by design.
   const states = new Map<string, Map<string, unknown>>();
-  // Every attempt's outcome, written with the event's own (in `apply`'s transaction).
-  const attemptLog = createAttemptLog(db);
   // Events each of a destination's latest vendor calls carried (the backlog's estimate divides by it).
   const callSizes = new Map<string, number[]>();
   // Entity keys of events still queued, per destination: computed once per event, rebuilt after a restart.
@@ -107,93 +105,147 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
   let supervisor: Promise<void> | undefined;
   let stopped = false;
   const users = createKnownUsers(db);
+  // SQLite answers synchronously (prepared statements in synchronous transactions); PostgreSQL through the pool.
+  const store: EngineStore = isPostgres(db) ? createPostgresEngineStore(db) : createSqliteEngineStore();
 
-  const due = sqlite.prepare(
-    `SELECT e.id, e.source_id, e.payload_json, e.attempts FROM events e JOIN sources s ON s.id = e.source_id
+  function createSqliteEngineStore(): EngineStore {
+    const sqlite = sqliteOf(db);
+    // Every attempt's outcome, written with the event's own (in `apply`'s transaction).
+    const attemptLog = createAttemptLog(db);
+
+    const due = sqlite.prepare(
+      `SELECT e.id, e.source_id, e.payload_json, e.attempts FROM events e JOIN sources s ON s.id = e.source_id
      WHERE s.destination_id = ? AND e.state IN ('received', 'retrying') AND e.next_attempt_at <= ?
      ORDER BY e.id LIMIT ?`,
-  );
-  // Queued events that are not due yet and came before the window's last event: the ones that can hold
-  // a later update of their entity back.
-  const waiting = sqlite.prepare(
-    `SELECT e.id, e.next_attempt_at FROM events e JOIN sources s ON s.id = e.source_id
+    );
+    // Queued events that are not due yet and came before the window's last event: the ones that can hold
+    // a later update of their entity back.
+    const waiting = sqlite.prepare(
+      `SELECT e.id, e.next_attempt_at FROM events e JOIN sources s ON s.id = e.source_id
      WHERE s.destination_id = ? AND e.state IN ('received', 'retrying') AND e.next_attempt_at > ? AND e.id < ?
      ORDER BY e.id`,
-  );
-  const payloadOf = sqlite.prepare('SELECT payload_json FROM events WHERE id = ?');
-  const hold = sqlite.prepare(
-    `UPDATE events SET next_attempt_at = ?, last_error_json = COALESCE(last_error_json, ?), updated_at = ?
+    );
+    const payloadOf = sqlite.prepare('SELECT payload_json FROM events WHERE id = ?');
+    const hold = sqlite.prepare(
+      `UPDATE events SET next_attempt_at = ?, last_error_json = COALESCE(last_error_json, ?), updated_at = ?
      WHERE id = ? AND state IN ('received', 'retrying')`,
-  );
-  // A delivered event that had sends without an answer keeps a note saying so (a possible duplicate).
-  const markDelivered = sqlite.prepare(
-    `UPDATE events SET state = 'delivered', attempts = attempts + 1, delivered_at = ?, destination_id = ?,
+    );
+    // A delivered event that had sends without an answer keeps a note saying so (a possible duplicate).
+    const markDelivered = sqlite.prepare(
+      `UPDATE events SET state = 'delivered', attempts = attempts + 1, delivered_at = ?, destination_id = ?,
      last_error_json = CASE WHEN unanswered_sends > 0 THEN json_object(
        'code', 'possible_duplicate',
        'message', printf('Delivered; %d earlier send(s) of it got no answer (a timeout, a dropped connection or a restart while in flight), so the vendor may have received it more than once', unanswered_sends),
        'sends', unanswered_sends, 'at', ?) ELSE NULL END,
      updated_at = ? WHERE id = ?`,
-  );
-  const markRetry = sqlite.prepare(
-    `UPDATE events SET state = 'retrying', attempts = attempts + 1, next_attempt_at = ?, destination_id = ?,
-     last_error_json = ?, updated_at = ? WHERE id = ?`,
-  );
-  const markFailed = sqlite.prepare(
-    `UPDATE events SET state = 'failed', attempts = attempts + 1, destination_id = ?, last_error_json = ?,
+    );
+    // Delivered, but sent again with an earlier update of its entity (inOrder): no attempt of its own is spent.
+    const markRequeued = sqlite.prepare(
+      `UPDATE events SET state = 'retrying', next_attempt_at = ?, destination_id = ?, last_error_json = ?,
      updated_at = ? WHERE id = ?`,
-  );
-  const countSend = sqlite.prepare('UPDATE events SET unanswered_sends = unanswered_sends + 1 WHERE id = ?');
-  const countAnswer = sqlite.prepare(
-    'UPDATE events SET unanswered_sends = MAX(0, unanswered_sends - 1) WHERE id = ? AND unanswered_sends > 0',
-  );
-  const sends = sqlite.transaction((ids: number[], statement: typeof countSend) => {
-    for (const id of ids) statement.run(id);
-  });
+    );
+    const markRetry = sqlite.prepare(
+      `UPDATE events SET state = 'retrying', attempts = attempts + 1, next_attempt_at = ?, destination_id = ?,
+     last_error_json = ?, updated_at = ? WHERE id = ?`,
+    );
+    const markFailed = sqlite.prepare(
+      `UPDATE events SET state = 'failed', attempts = attempts + 1, destination_id = ?, last_error_json = ?,
+     updated_at = ? WHERE id = ?`,
+    );
+    const countSend = sqlite.prepare('UPDATE events SET unanswered_sends = unanswered_sends + 1 WHERE id = ?');
+    const countAnswer = sqlite.prepare(
+      'UPDATE events SET unanswered_sends = MAX(0, unanswered_sends - 1) WHERE id = ? AND unanswered_sends > 0',
+    );
+    const sends = sqlite.transaction((ids: number[], statement: typeof countSend) => {
+      for (const id of ids) statement.run(id);
+    });
 
-  const lastConfigError = new Map<string, string>();
-  const noteConfigError = sqlite.prepare(
-    `UPDATE events SET last_error_json = ?, updated_at = ? WHERE id IN (
+    const noteConfigError = sqlite.prepare(
+      `UPDATE events SET last_error_json = ?, updated_at = ? WHERE id IN (
        SELECT e.id FROM events e JOIN sources s ON s.id = e.source_id
        WHERE s.destination_id = ? AND e.state IN ('received', 'retrying') AND e.next_attempt_at <= ?)`,
-  );
+    );
 
-  const apply = sqlite.transaction(
-    (
-      destinationId: string,
-      outcomes: Array<[number, DeliveryOutcome]>,
-      attempts: Map<number, number>,
-      maxAttempts: number,
-      summary: CycleSummary,
-    ) => {
-      const t = now();
-      const keys = keyCache.get(destinationId);
-      for (const [id, o] of outcomes) {
-        const attempt = (attempts.get(id) ?? 0) + 1;
-        if (o.kind === 'delivered') {
-          markDelivered.run(t, destinationId, t, t, id);
-          attemptLog.record(id, attempt, t, destinationId, o);
-          summary.delivered += 1;
-          keys?.delete(id);
-          continue;
-        }
-        if (o.kind === 'retry' && attempt < maxAttempts) {
-          const at = Math.max(o.at ?? 0, t + backoffMs(attempt, deps.random));
-          markRetry.run(at, destinationId, JSON.stringify(o.error), t, id);
-          attemptLog.record(id, attempt, t, destinationId, o);
-          summary.retrying += 1;
-        } else {
-          const error =
-            o.kind === 'retry'
-              ? { ...o.error, message: `gave up after ${attempt} attempts: ${o.error.message}` }
-              : o.error;
-          markFailed.run(destinationId, JSON.stringify(error), t, id);
-          attemptLog.record(id, attempt, t, destinationId, { kind: 'failed', error });
-          summary.failed += 1;
-          keys?.delete(id);
-        }
+    const takeBack = sqlite.prepare(
+      'UPDATE events SET unanswered_sends = MAX(0, unanswered_sends - ?) WHERE id = ? AND unanswered_sends > 0',
+    );
+    const applyFates = sqlite.transaction((destinationId: string, t: number, fates: Fate[]) => {
+      for (const f of fates) {
+        if (f.answered) takeBack.run(f.answered, f.id);
+        if (f.kind === 'delivered') markDelivered.run(t, destinationId, t, t, f.id);
+        else if (f.kind === 'retry')
+          (f.requeued ? markRequeued : markRetry).run(f.at, destinationId, JSON.stringify(f.error), t, f.id);
+        else markFailed.run(destinationId, JSON.stringify(f.error), t, f.id);
+        attemptLog.record(f.id, f.attempt, t, destinationId, f.outcome);
       }
-    },
-  );
+    });
+    const holdAll = sqlite.transaction((t: number, holds: Array<{ id: number; until: number; note: string }>) => {
+      for (const h of holds) hold.run(h.until, h.note, t, h.id);
+    });
+    // Writes wait for the ingest commit worker's transaction off the event loop (db/write-turns.ts).
+    const inTurn = writeInTurn(db);
+    return {
+      due: (destinationId, at, limit) => due.all(destinationId, at, limit) as Row[],
+      waiting: (destinationId, at, beforeId) =>
+        waiting.all(destinationId, at, beforeId) as Array<{ id: number; next_attempt_at: number }>,
+      payloadOf: (id) => (payloadOf.get(id) as { payload_json: string } | undefined)?.payload_json,
+      hold: (t, holds) => inTurn(() => holdAll(t, holds)),
+      noteConfigError: (destinationId, error, at) =>
+        inTurn(() => {
+          noteConfigError.run(error, at, destinationId, at);
+        }),
+      apply: (destinationId, t, fates) => inTurn(() => applyFates(destinationId, t, fates)),
+      sends: (ids, by) => inTurn(() => sends(ids, by > 0 ? countSend : countAnswer)),
+    };
+  }
+
+  const lastConfigError = new Map<string, string>();
+
+  /** Each outcome's fate (delivered, retried when, failed why), counted in the summary; then written. */
+  const apply = (
+    destinationId: string,
+    outcomes: Array<[number, DeliveryOutcome]>,
+    attempts: Map<number, number>,
+    answered: Map<number, number>,
+    maxAttempts: number,
+    summary: CycleSummary,
+  ): void | Promise<void> => {
+    const t = now();
+    const keys = keyCache.get(destinationId);
+    const fates: Fate[] = [];
+    for (const [id, o] of outcomes) {
+      const attempt = (attempts.get(id) ?? 0) + 1;
+      if (o.kind === 'delivered') {
+        fates.push({ id, attempt, kind: 'delivered', outcome: o });
+        summary.delivered += 1;
+        keys?.delete(id);
+        continue;
+      }
+      // Its own calls were answered; it is only sent again to keep its entity's order: that spends none of
+      // its attempts (a group of a busy company would otherwise run out of them on its elders' failures).
+      const requeued = REQUEUED.has(o);
+      if (o.kind === 'retry' && (attempt < maxAttempts || requeued)) {
+        const at = Math.max(o.at ?? 0, t + backoffMs(attempt, deps.random));
+        fates.push({ id, attempt, kind: 'retry', at, error: o.error, outcome: o, requeued });
+        summary.retrying += 1;
+      } else {
+        const error =
+          o.kind === 'retry'
+            ? { ...o.error, message: `gave up after ${attempt} attempts: ${o.error.message}` }
+            : o.error;
+        fates.push({ id, attempt, kind: 'failed', error, outcome: { kind: 'failed', error } });
+        summary.failed += 1;
+        keys?.delete(id);
+      }
+    }
+    // The answers this window got for the event are taken back from its unanswered sends in the same
+    // transaction as its fate: a kill between the two would leave it queued, to be sent again, uncounted.
+    for (const f of fates) {
+      f.answered = answered.get(f.id);
+      answered.delete(f.id);
+    }
+    return store.apply(destinationId, t, fates);
+  };
 
   async function prepare(destination: DestinationView) {
     const { connector, settings, secrets } = await deps.connections.resolve(destination.connectionId);
@@ -228,8 +280,8 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
       if (keys === undefined) {
         let m = message;
         if (!m) {
-          const row = payloadOf.get(id) as { payload_json: string } | undefined;
-          m = row ? (JSON.parse(row.payload_json) as TrackingMessage) : undefined;
+          const json = store.payloadOf(id);
+          m = json !== undefined ? (JSON.parse(json) as TrackingMessage) : undefined;
         }
         keys = m ? compute(m) : [];
         cache.set(id, keys);
@@ -243,11 +295,11 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
    * due (it waits for a retry, or is itself held). Each waits until the latest of those is due, and its own
    * entities then hold the window's later events in turn.
    */
-  function holdsOf(
+  async function holdsOf(
     destinationId: string,
     window: DueEvent[],
     keysOf: (id: number, message?: TrackingMessage) => string[],
-  ): Map<number, { until: number; after: number }> {
+  ): Promise<Map<number, { until: number; after: number }>> {
     const held = new Map<number, { until: number; after: number }>();
     const last = window.at(-1);
     if (!last) return held;
@@ -255,7 +307,8 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
     if (keyed.length === 0) return held;
     const blockers = new Map<string, Array<{ id: number; until: number }>>();
     const add = (key: string, id: number, until: number) => getOrCreate(blockers, key, () => []).push({ id, until });
-    const rows = waiting.all(destinationId, now(), last.id) as Array<{ id: number; next_attempt_at: number }>;
+    const listed = store.waiting(destinationId, now(), last.id);
+    const rows = Array.isArray(listed) ? listed : await listed;
     for (const r of rows) for (const key of keysOf(r.id)) add(key, r.id, r.next_attempt_at);
     if (blockers.size === 0) return held;
     for (const e of keyed) {
@@ -276,14 +329,29 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
   }
 
   async function cycleFor(destination: DestinationView): Promise<CycleSummary | undefined> {
-    const rows = due.all(destination.id, now(), maxPerCycle) as Row[];
+    const listed = store.due(destination.id, now(), maxPerCycle);
+    const rows = Array.isArray(listed) ? listed : await listed;
     if (rows.length === 0) return undefined;
+    // PostgreSQL: writes of fates told while the window is in flight (onOutcome is synchronous) go in order
+    // and the cycle ends only once they are all written. SQLite's too (each waits for its write turn).
+    let writes: Promise<void> = Promise.resolve();
+    const later = (write: void | Promise<void>) => {
+      if (write) {
+        const next = writes.then(() => write);
+        next.catch(() => {}); // awaited (and thrown) by `written`
+        writes = next;
+      }
+    };
+    const written = async <T>(value: T): Promise<T> => {
+      await writes;
+      return value;
+    };
     // The destination cannot work as configured (connection gone, connector without a destination, a map
     // that cannot be built…): the events stay queued, and each shows why, so the dashboard can tell the
     // user instead of a silent "received".
     const blocked = (error: unknown) => {
       const message = `Destination "${destination.name}" cannot deliver: ${(error as Error).message ?? error}`;
-      noteConfigError.run(JSON.stringify({ code: 'config', message, at: now() }), now(), destination.id, now());
+      later(store.noteConfigError(destination.id, JSON.stringify({ code: 'config', message, at: now() }), now()));
       if (lastConfigError.get(destination.id) !== message)
         logger.error('Delivery blocked by configuration', { destinationId: destination.id, message });
       lastConfigError.set(destination.id, message);
@@ -294,16 +362,18 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
     try {
       prepared = await prepare(destination);
     } catch (error) {
-      return blocked(error);
+      return written(blocked(error));
     }
     const { definition, target } = prepared;
     const host = hostSettingsOf(destination.settings);
     const settings = ownSettingsOf(definition, destination.settings);
-    const events = rows.map((r) => ({
-      id: r.id,
-      sourceId: r.source_id,
-      message: JSON.parse(r.payload_json) as TrackingMessage,
-    }));
+    // A backlog window is up to maxPerCycle payloads (MBs of JSON): parsed in slices, letting /health and
+    // ingest in between.
+    const events: DueEvent[] = [];
+    for (const r of rows) {
+      if (events.length > 0 && events.length % PARSE_SLICE === 0) await new Promise((go) => setImmediate(go));
+      events.push({ id: r.id, sourceId: r.source_id, message: JSON.parse(r.payload_json) as TrackingMessage });
+    }
     const accepted = new Set<string>(definition.messageTypes);
     const attempts = new Map(rows.map((r) => [r.id, r.attempts]));
     const summary: CycleSummary = {
@@ -316,23 +386,24 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
     };
 
     const keysOf = keysFinder(destination.id, definition, settings, target.settings);
-    const holds = holdsOf(
+    const holds = await holdsOf(
       destination.id,
       events.filter((e) => accepted.has(e.message.type)),
       keysOf,
     );
     if (holds.size > 0) {
       const t = now();
-      sqlite.transaction(() => {
-        for (const [id, { until, after }] of holds) {
-          const note = JSON.stringify({
-            code: 'waiting',
-            message: `Waits for event ${after}, an earlier update of the same entity, to be delivered first`,
-            at: t,
-          });
-          hold.run(until, note, t, id);
-        }
-      })();
+      const held = [...holds].map(([id, { until, after }]) => ({
+        id,
+        until,
+        note: JSON.stringify({
+          code: 'waiting',
+          message: `Waits for event ${after}, an earlier update of the same entity, to be delivered first`,
+          at: t,
+        }),
+      }));
+      const written = store.hold(t, held);
+      if (written) await written;
       summary.held = holds.size;
     }
     const taken: DueEvent[] = events.filter((e) => accepted.has(e.message.type) && !holds.has(e.id));
@@ -346,7 +417,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
         applied.add(id);
         if (o.kind === 'retry') retried.add(id);
       }
-      if (fresh.length > 0) apply(destination.id, fresh, attempts, host.maxAttempts, summary);
+      if (fresh.length > 0) later(apply(destination.id, fresh, attempts, answered, host.maxAttempts, summary));
     };
     // The destination tells each fate as the vendor answers: written at once, so a crash later in the
     // window sends again only what had no answer yet.
@@ -354,18 +425,28 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
       if (controller.signal.aborted) return; // stopping: what had no answer stays queued as it was
       record(ids.filter((id) => inWindow.has(id)).map((id) => [id, outcome]));
     };
+    // Answers to sends of events whose fate is not written yet: taken back with the fate (see `apply`).
+    const answered = new Map<number, number>();
+    const gotAnswer = async (ids: number[]) => {
+      const recorded = ids.filter((id) => applied.has(id));
+      for (const id of ids) if (!applied.has(id)) answered.set(id, (answered.get(id) ?? 0) + 1);
+      if (recorded.length === 0) return;
+      const takenBack = store.sends(recorded, -1);
+      if (takenBack) await takenBack;
+    };
     const sending = async <T>(ids: number[], call: () => Promise<T>): Promise<T> => {
       if (controller.signal.aborted) throw new ConnectorError('transient', 'Delivery is stopping');
       const mine = ids.filter((id) => inWindow.has(id));
-      sends(mine, countSend);
+      const counted = store.sends(mine, 1);
+      if (counted) await counted;
       const sizes = getOrCreate(callSizes, destination.id, () => []);
       if (sizes.push(mine.length) > CALL_SAMPLE) sizes.shift();
       try {
         const answer = await call();
-        sends(mine, countAnswer);
+        await gotAnswer(mine);
         return answer;
       } catch (error) {
-        if (!unanswered(error)) sends(mine, countAnswer);
+        if (!unanswered(error)) await gotAnswer(mine);
         throw error;
       }
     };
@@ -387,13 +468,13 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
               })
             : await deliverMapped({ events: taken, definition, settings, target, onOutcome, sending });
     } catch (error) {
-      if (controller.signal.aborted) return summary;
-      if (isConnectorError(error) && error.code === 'config' && applied.size === 0) return blocked(error);
+      if (controller.signal.aborted) return written(summary);
+      if (isConnectorError(error) && error.code === 'config' && applied.size === 0) return written(blocked(error));
       // Anything else the destination threw is this window's answer for every event not yet answered.
       const outcome = outcomeOf(error, now());
       outcomes = new Map(taken.map((e) => [e.id, outcome]));
     }
-    if (controller.signal.aborted) return summary;
+    if (controller.signal.aborted) return written(summary);
     lastConfigError.delete(destination.id);
     // Exactly one fate per event of this window (an answer about any other id is ignored).
     const fates: Array<[number, DeliveryOutcome]> = [];
@@ -411,6 +492,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
       ]);
     }
     record(inOrder(fates, retried, keysOf));
+    await writes;
     deps.onChange?.(summary);
     return summary;
   }
@@ -438,17 +520,16 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
         .map((key) => firstRetry.get(key))
         .find((first) => first !== undefined && first < id);
       if (before === undefined) return [id, o];
-      return [
-        id,
-        {
-          kind: 'retry',
-          error: {
-            code: 'waiting',
-            message: `Sent again with event ${before}, an earlier update of the same entity that is to be retried`,
-            at: now(),
-          },
+      const requeue: DeliveryOutcome = {
+        kind: 'retry',
+        error: {
+          code: 'waiting',
+          message: `Sent again with event ${before}, an earlier update of the same entity that is to be retried`,
+          at: now(),
         },
-      ];
+      };
+      REQUEUED.add(requeue);
+      return [id, requeue];
     });
   }
 
@@ -580,6 +661,12 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
 }
 
 export type DeliveryEngine = ReturnType<typeof createDeliveryEngine>;
+
+/** Payloads of a window parsed between two yields to the event loop. */
+const PARSE_SLICE = 500;
+
+/** Outcomes inOrder made of a delivered event's: a retry that is not the event's own failure. */
+const REQUEUED = new WeakSet<DeliveryOutcome>();
 
 /** Vendor calls per destination the engine remembers the size of. */
 const CALL_SAMPLE = 200;

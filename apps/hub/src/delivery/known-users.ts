@@ -1,5 +1,6 @@
 import type { KnownUsers } from '@synchub/core';
-import { type Db, sqliteOf } from '../db/index.js';
+import { type Db, isPostgres, sqliteOf } from '../db/index.js';
+import { createPostgresKnownUsers } from '../db/postgres/stores.js';
 
 /** How many of a user's latest identify calls are read to find one that carried an email. */
 const LOOK_BACK = 50;
@@ -19,6 +20,9 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v.tri
  * work beyond that index: the latest identify of the userId in the same source that carried an email wins.
  */
 export function createKnownUsers(db: Db): KnownUsers {
+  // An identify's own traits win over its context.traits, as destinations merge them.
+  const pick = (row: { email: unknown; contextEmail: unknown }) => text(row.email) ?? text(row.contextEmail);
+  if (isPostgres(db)) return createPostgresKnownUsers(db, pick);
   const latest = sqliteOf(db).prepare(LATEST_IDENTIFIES);
   return {
     async email(sourceId, userId) {

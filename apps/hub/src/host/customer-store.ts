@@ -9,7 +9,8 @@ import type {
   UsageRow,
 } from '@synchub/core';
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
-import { type Db, sqliteOf } from '../db/index.js';
+import { type Db, isPostgres, sqliteOf } from '../db/index.js';
+import { createPostgresCustomerStore } from '../db/postgres/customer-store.js';
 import type {
   AccountsTable,
   ActivitiesTable,
@@ -24,6 +25,7 @@ import type {
  * crash leaves either the whole page and its cursor or neither; every table upserts on its natural key.
  */
 export function createCustomerStore(db: Db): CustomerStore {
+  if (isPostgres(db)) return createPostgresCustomerStore(db);
   const sqlite = sqliteOf(db);
   let statements: Statements | undefined;
   // Prepared on first use: the tables exist only once migrations ran.
@@ -135,7 +137,7 @@ function applyWrite(s: Statements, w: CustomerWrite): void {
 
 const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 
-const accountColumns = (a: AccountRow): AccountsTable => ({
+export const accountColumns = (a: AccountRow): AccountsTable => ({
   connection_id: a.connectionId,
   id: a.id,
   name: a.name,
@@ -150,7 +152,7 @@ const accountColumns = (a: AccountRow): AccountsTable => ({
   synced_at: a.syncedAt,
 });
 
-const companyColumns = (c: CompanyRow): CsCompaniesTable => ({
+export const companyColumns = (c: CompanyRow): CsCompaniesTable => ({
   connection_id: c.connectionId,
   gsid: c.id,
   account_id: c.accountId,
@@ -160,7 +162,7 @@ const companyColumns = (c: CompanyRow): CsCompaniesTable => ({
   synced_at: c.syncedAt,
 });
 
-const activityColumns = (a: ActivityRow): ActivitiesTable => ({
+export const activityColumns = (a: ActivityRow): ActivitiesTable => ({
   connection_id: a.connectionId,
   gsid: a.id,
   account_id: a.accountId,
@@ -175,7 +177,7 @@ const activityColumns = (a: ActivityRow): ActivitiesTable => ({
   synced_at: a.syncedAt,
 });
 
-const surveyColumns = (r: SurveyResponseRow): SurveyResponsesTable => ({
+export const surveyColumns = (r: SurveyResponseRow): SurveyResponsesTable => ({
   connection_id: r.connectionId,
   object: r.object,
   response_id: r.responseId,
@@ -192,7 +194,7 @@ const surveyColumns = (r: SurveyResponseRow): SurveyResponsesTable => ({
   synced_at: r.syncedAt,
 });
 
-const usageColumns = (u: UsageRow): UsageMetricsTable => ({
+export const usageColumns = (u: UsageRow): UsageMetricsTable => ({
   pipeline_id: u.pipelineId,
   connection_id: u.connectionId,
   account_id: u.accountId,

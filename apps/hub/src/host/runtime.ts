@@ -183,6 +183,24 @@ export function createPluginRuntime(deps: PluginRuntimeDeps) {
       const handler = found?.service[place];
       return found && handler ? guarded(found.flows, handler.bind(found.service)) : undefined;
     },
+    /** Each running service's own OpenAPI paths (FlowService.openapi); one that throws is logged and left out. */
+    openapi(): Array<{
+      packageName: string;
+      mount: string;
+      api?: Record<string, object>;
+      hooks?: Record<string, object>;
+    }> {
+      const out = [];
+      for (const { flows, service } of running.values()) {
+        if (!service.openapi) continue;
+        try {
+          out.push({ packageName: flows.packageName, mount: flows.mount, ...service.openapi() });
+        } catch (error) {
+          logger.error('Plugin service failed to describe its routes', { package: flows.packageName, error });
+        }
+      }
+      return out;
+    },
     /** Mount of each running service, by plugin id. */
     mounts(): Map<string, string> {
       return new Map([...running.values()].map((r) => [r.flows.definition.id, r.flows.mount]));

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sqliteOf } from '../db/index.js';
+import { sql } from 'kysely';
+import { isPostgres, sqliteOf } from '../db/index.js';
 import { createTestHub } from '../test-support.js';
 
 type TestHub = Awaited<ReturnType<typeof createTestHub>>;
@@ -90,10 +91,17 @@ describe('ingest API (Segment / RudderStack spec)', () => {
   });
 
   it('a request the database refuses gets a 500 and stores nothing; concurrent ones are stored', async () => {
-    sqliteOf(t.hub.db).exec(
-      `CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.message_id = 'm-13'
+    if (isPostgres(t.hub.db)) {
+      await sql`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+          IF NEW.message_id = 'm-13' THEN RAISE EXCEPTION 'refused by a constraint'; END IF; RETURN NEW; END $$`.execute(
+        t.hub.db,
+      );
+      await sql`CREATE TRIGGER refuse BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse()`.execute(t.hub.db);
+    } else
+      sqliteOf(t.hub.db).exec(
+        `CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.message_id = 'm-13'
        BEGIN SELECT RAISE(ABORT, 'refused by a constraint'); END`,
-    );
+      );
     const [good, bad, other] = await Promise.all([
       send('/v1/batch', { batch: [identify(11), identify(12)] }),
       send('/v1/batch', { batch: [identify(14), identify(13)] }),

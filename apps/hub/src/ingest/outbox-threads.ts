@@ -1,5 +1,6 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { CONNECTION_PRAGMAS } from '../db/index.js';
+import { createWriteTurns } from '../db/write-turns.js';
 
 /** One request's messages, flattened for the worker: messageId, type, JSON text, messageId, type, … */
 export interface CommitRequest {
@@ -176,7 +177,7 @@ function createWorkerClient(role: 'commit' | 'read', workerData: Record<string, 
  * Group commit through a worker thread that owns its own connection to the same WAL database, with the
  * hub's pragmas (synchronous=FULL: a commit is on disk before it returns). Requests given in the same tick
  * always share a transaction; while a commit is in flight, whatever arrives waits in the worker's port and
- * goes into the next single transaction. `turns` is the main connection's write-turn flag (db/index.ts).
+ * goes into the next single transaction. `turns` are the main connection's write-turn flags (db/write-turns.ts).
  */
 export function createGroupCommitter(
   file: string,
@@ -186,8 +187,8 @@ export function createGroupCommitter(
     file,
     pragmas: CONNECTION_PRAGMAS,
     maxGroupRows: options.maxGroupRows ?? MAX_GROUP_ROWS,
-    // Without the main connection's flag (a committer on its own), a private one that nobody raises.
-    turns: options.turns ?? new Int32Array(new SharedArrayBuffer(4)),
+    // Without the main connection's flags (a committer on its own), private ones that nobody raises.
+    turns: options.turns ?? createWriteTurns(),
   });
   return {
     commit: (request) => client.send({ ...request }) as Promise<number>,

@@ -5,7 +5,7 @@
 //   role "read":   runs queries that scan the whole outbox (counts by state) on a read-only connection.
 // Plain JavaScript on purpose: the hub runs its TypeScript through a loader the main thread registers, and
 // a worker thread does not inherit it. Protocol (outbox-threads.ts owns the other end):
-//   workerData: { role, file, pragmas, port, maxGroupRows, turns (the main connection's write-turn flag) }
+//   workerData: { role, file, pragmas, port, maxGroupRows, turns (write-turn flags, src/db/write-turns.ts) }
 //   in:  { requests: [{ id, sourceId, at, rows: [messageId, type, json, messageId, type, json, …] }] }  (commit)
 //        { requests: [{ id, sql, params }] }                                                        (read)
 //        { close: true }
@@ -72,42 +72,67 @@ function insertRequest(request) {
 }
 
 /**
- * The hub's main connection raises `turns[0]` while it wants or holds the write lock (db/index.ts): let it
- * go first, so its writes wait at most for one of our transactions. Bounded, in case a flag is left up.
+ * Write turns with the hub's main connection (src/db/write-turns.ts): turns[0] is raised while it wants or
+ * holds the write lock, turns[1] while this thread does. Let it go first, so its writes wait at most for
+ * one of our transactions; raise ours, then look again (it may have raised its flag meanwhile). Bounded,
+ * in case a flag is left up.
  */
+const MAIN = 0;
+const WORKER = 1;
 const TURN_WAIT_MS = 2000;
-function waitForTurn() {
+function takeTurn() {
   const until = performance.now() + TURN_WAIT_MS;
-  while (Atomics.load(turns, 0) === 1) {
-    const left = until - performance.now();
-    if (left <= 0) return;
-    Atomics.wait(turns, 0, 1, Math.min(left, 50));
+  for (;;) {
+    while (Atomics.load(turns, MAIN) === 1) {
+      const left = until - performance.now();
+      if (left <= 0) break;
+      Atomics.wait(turns, MAIN, 1, Math.min(left, 50));
+    }
+    Atomics.store(turns, WORKER, 1);
+    if (Atomics.load(turns, MAIN) === 0 || performance.now() >= until) return;
+    endTurn();
   }
+}
+/** Wakes a main connection waiting for this thread's transaction to end. */
+function endTurn() {
+  Atomics.store(turns, WORKER, 0);
+  Atomics.notify(turns, WORKER);
 }
 
 /**
- * One transaction for the whole group, one savepoint per request: a request whose rows fail is rolled back
- * alone (all or nothing per request) and the others still commit. Returns stored counts or error texts.
+ * One transaction for the group, one savepoint per request: a request whose rows fail is rolled back alone
+ * (all or nothing per request) and the others still commit. When the main connection asks for its turn
+ * (turns[MAIN]) the transaction ends at the next request boundary and the rest go into the next one: a
+ * write on the hub's event loop then waits for one request's rows, not a whole group's. Returns stored
+ * counts or error texts, in order.
  */
 function commitGroup(requests, out) {
-  const results = new Array(requests.length);
-  waitForTurn();
+  const results = [];
+  while (results.length < requests.length) results.push(...commitSome(requests.slice(results.length), out));
+  return results;
+}
+
+/** The results of the first requests, committed in one transaction (at least one request). */
+function commitSome(requests, out) {
+  const results = [];
+  takeTurn();
   try {
     begin.run();
-    for (let i = 0; i < requests.length; i++) {
+    do {
       savepoint.run();
       try {
-        results[i] = insertRequest(requests[i]);
+        results.push(insertRequest(requests[results.length]));
         release.run();
       } catch (error) {
         // Some errors (ROLLBACK from a trigger, a full disk) end the whole transaction: handled below.
         if (!db.inTransaction) throw error;
         rollbackTo.run();
         release.run();
-        results[i] = errorText(error);
+        results.push(errorText(error));
       }
-    }
+    } while (results.length < requests.length && Atomics.load(turns, MAIN) === 0);
     commit.run();
+    endTurn();
     out.transactions += 1;
     return results;
   } catch (error) {
@@ -118,11 +143,12 @@ function commitGroup(requests, out) {
         // The connection already rolled back; nothing of this group is on disk either way.
       }
     }
+    endTurn();
     // A busy database fails every request alike; anything else may be one request's fault, so nothing
     // of the group is stored yet and each request is tried on its own: an innocent one must not fail.
     const busy = typeof error?.code === 'string' && error.code.startsWith('SQLITE_BUSY');
-    if (requests.length === 1 || busy) return results.fill(errorText(error));
-    return requests.map((request) => commitGroup([request], out)[0]);
+    if (requests.length === 1 || busy) return requests.map(() => errorText(error));
+    return requests.map((request) => commitSome([request], out)[0]);
   }
 }
 

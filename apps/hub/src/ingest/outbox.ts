@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.js';
 import { type AttemptView, createAttemptLog } from '../delivery/attempts.js';
-import { databaseFileOf, onDatabaseClose, sqliteOf, writeTurnsOf } from '../db/index.js';
+import { databaseFileOf, isPostgres, onDatabaseClose, sqliteOf, writeTurnsOf } from '../db/index.js';
+import { createPostgresOutbox } from '../db/postgres/outbox.js';
 import type { EventState } from '../db/schema.js';
 import { type CommitStats, createGroupCommitter, createOffThreadReader } from './outbox-threads.js';
 
@@ -113,7 +114,12 @@ const COUNTS_SQL = 'SELECT state, COUNT(*) AS n FROM events GROUP BY state';
  * worker (group commit, see outbox-threads.ts) and committed (synchronous=FULL) before the caller hears "ok".
  * An in-memory database, which no second connection can open, commits on this thread, one request at a time.
  */
-export function createOutbox(db: Db, now: () => number = Date.now) {
+export function createOutbox(db: Db, now: () => number = Date.now): Outbox {
+  if (isPostgres(db)) return createPostgresOutbox(db, now);
+  return createSqliteOutbox(db, now);
+}
+
+function createSqliteOutbox(db: Db, now: () => number) {
   const sqlite = sqliteOf(db);
   const file = databaseFileOf(db);
   const committer = file ? createGroupCommitter(file, { turns: writeTurnsOf(db) }) : undefined;
@@ -182,7 +188,11 @@ export function createOutbox(db: Db, now: () => number = Date.now) {
     async get(id: number): Promise<(EventRow & { payload: unknown; deliveryAttempts: AttemptView[] }) | undefined> {
       const r = await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
       return r
-        ? { ...toEventRow(r as RawRow), payload: JSON.parse(r.payload_json), deliveryAttempts: attemptLog.list(id) }
+        ? {
+            ...toEventRow(r as RawRow),
+            payload: JSON.parse(r.payload_json),
+            deliveryAttempts: await attemptLog.list(id),
+          }
         : undefined;
     },
 
@@ -221,4 +231,4 @@ export function createOutbox(db: Db, now: () => number = Date.now) {
   };
 }
 
-export type Outbox = ReturnType<typeof createOutbox>;
+export type Outbox = ReturnType<typeof createSqliteOutbox>;

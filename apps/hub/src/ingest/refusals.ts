@@ -1,5 +1,6 @@
 import type { Db } from '../db/index.js';
-import { sqliteOf } from '../db/index.js';
+import { isPostgres, sqliteOf } from '../db/index.js';
+import { createPostgresRefusals } from '../db/postgres/refusals.js';
 import type { HubErrorCode } from '../errors.js';
 import type { HubLogger } from '../logger.js';
 
@@ -21,8 +22,10 @@ export interface Refusals {
   list(): Refusal[];
   /** Write what was counted since the last flush (one transaction). */
   flush(): void;
-  /** Stop the timer and write what is left. */
-  stop(): void;
+  /** Stop the timer and write what is left (PostgreSQL: resolves once written). */
+  stop(): void | Promise<void>;
+  /** Resolves once earlier counts are loaded (PostgreSQL reads them at start; SQLite has nothing to wait for). */
+  ready?: Promise<void>;
 }
 
 /** Distinct reasons kept per source and code; more are counted as OTHER. */
@@ -48,6 +51,14 @@ export function reasonOf(message: string): string {
  * stays fast (no write, no fsync per request), and at most FLUSH_MS of counts is lost in a crash.
  */
 export function createRefusals(deps: { db: Db; now: () => number; logger?: HubLogger; flushMs?: number }): Refusals {
+  if (isPostgres(deps.db))
+    return createPostgresRefusals(deps, {
+      reasonOf,
+      maxReasons: MAX_REASONS,
+      other: OTHER,
+      maxPending: MAX_PENDING,
+      flushMs: FLUSH_MS,
+    });
   const sqlite = sqliteOf(deps.db);
   const pending = new Map<string, Refusal>();
   const keyOf = (sourceId: string | null, code: string, reason: string) => `${sourceId ?? ''}\n${code}\n${reason}`;

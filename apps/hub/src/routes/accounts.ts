@@ -17,11 +17,13 @@
  *   UsageMetric { pipelineId, product, metric, dimension: string | null, period: string | null (YYYY-MM-DD),
  *                 value, secondary: { field: number } | null, rows }
  */
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import type { Db } from '../db/index.js';
 import type { AccountsTable, CsCompaniesTable } from '../db/schema.js';
 import { HubError } from '../errors.js';
+import { AccountDetail, AccountList } from '../openapi/account-answers.js';
+import { documenter } from '../openapi/describe.js';
 import { query } from '../validate.js';
 
 const listQuery = z.strictObject({
@@ -33,8 +35,19 @@ const listQuery = z.strictObject({
 const detailQuery = z.strictObject({ connectionId: z.string().min(1).optional() });
 
 export function accountRoutes(deps: { db: Db }) {
-  const app = new Hono();
+  const app = new OpenAPIHono();
+  const doc = documenter(app, 'Accounts');
+  doc.get('/', {
+    summary: 'Accounts of the customer store with their CS company and counts',
+    query: listQuery,
+    answer: AccountList,
+  });
   app.get('/', query(listQuery), async (c) => c.json(await listAccounts(deps.db, c.req.valid('query'))));
+  doc.get('/:id', {
+    summary: 'One account with its companies, newest activities, survey responses and usage',
+    query: detailQuery,
+    answer: AccountDetail,
+  });
   app.get('/:id', query(detailQuery), async (c) =>
     c.json(await accountDetail(deps.db, c.req.param('id'), c.req.valid('query').connectionId)),
   );

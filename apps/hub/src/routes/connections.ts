@@ -1,10 +1,12 @@
 import { type ConnectorContext, type ConnectorDefinition, isConnectorError } from '@synchub/core';
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import type { Audit } from '../audit.js';
 import type { ConnectionStore, LastCheck } from '../connections.js';
 import { HubError, isHubError } from '../errors.js';
 import { pluginMessage, withDeadline } from '../host/deadline.js';
+import { Connection, ConnectionUse, ValidateAnswer } from '../openapi/answers.js';
+import { documenter } from '../openapi/describe.js';
 import { json } from '../validate.js';
 
 const name = z.string().trim().min(1, 'required').max(100, 'at most 100 characters');
@@ -31,10 +33,18 @@ export interface ConnectionRoutesDeps {
 
 export function connectionRoutes(deps: ConnectionRoutesDeps) {
   const { connections, audit } = deps;
-  const app = new Hono();
+  const app = new OpenAPIHono();
+  const doc = documenter(app, 'Connections');
 
+  doc.get('/', { summary: 'List connections', answer: z.object({ connections: z.array(Connection) }) });
   app.get('/', async (c) => c.json({ connections: await connections.list() }));
 
+  doc.post('/', {
+    summary: 'Create a connection (settings and secrets checked against the connector)',
+    body: createBody,
+    answer: z.object({ connection: Connection }),
+    status: 201,
+  });
   app.post('/', json(createBody), async (c) => {
     const body = c.req.valid('json');
     const connection = await connections.create(body);
@@ -45,8 +55,10 @@ export function connectionRoutes(deps: ConnectionRoutesDeps) {
     return c.json({ connection }, 201);
   });
 
+  doc.get('/:id', { summary: 'One connection (secrets masked)', answer: z.object({ connection: Connection }) });
   app.get('/:id', async (c) => c.json({ connection: await connections.get(c.req.param('id')) }));
 
+  doc.patch('/:id', { summary: 'Change a connection', body: patchBody, answer: z.object({ connection: Connection }) });
   app.patch('/:id', json(patchBody), async (c) => {
     const body = c.req.valid('json');
     const connection = await connections.update(c.req.param('id'), body);
@@ -58,9 +70,11 @@ export function connectionRoutes(deps: ConnectionRoutesDeps) {
   });
 
   /** What uses the connection (pipelines, destinations, and what flow plugins' services report). */
+  doc.get('/:id/usage', { summary: 'What uses the connection', answer: z.object({ usedBy: z.array(ConnectionUse) }) });
   app.get('/:id/usage', async (c) => c.json({ usedBy: await connections.usage(c.req.param('id')) }));
 
   /** 409 `{error: {code: 'conflict', message, usedBy}}` while anything uses it. */
+  doc.delete('/:id', { summary: 'Delete a connection (409 while anything uses it)', answer: null, errors: [409] });
   app.delete('/:id', async (c) => {
     await connections.remove(c.req.param('id'));
     await audit.record('connection.delete', c.req.param('id'));
@@ -68,6 +82,10 @@ export function connectionRoutes(deps: ConnectionRoutesDeps) {
   });
 
   /** Calls the connector's `check`; a failed check is an answer (200, ok:false), not an HTTP error. */
+  doc.post('/:id/validate', {
+    summary: "Run the connector's check; a failed check is a 200 with ok: false",
+    answer: ValidateAnswer,
+  });
   app.post('/:id/validate', async (c) => {
     const id = c.req.param('id');
     const { connector, settings, secrets } = await connections.resolve(id);
@@ -99,6 +117,13 @@ export function connectionRoutes(deps: ConnectionRoutesDeps) {
   });
 
   /** Objects and fields for the dashboard's pickers. */
+  doc.post('/:id/discover', {
+    summary: 'Objects and fields the connection offers',
+    body: discoverBody,
+    bodyOptional: true,
+    answer: z.object({ objects: z.array(z.looseObject({ name: z.string() })) }),
+    errors: [502, 504],
+  });
   app.post('/:id/discover', json(discoverBody), async (c) => {
     const id = c.req.param('id');
     const { connector, settings, secrets } = await connections.resolve(id);

@@ -1,7 +1,9 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import type { Audit } from '../audit.js';
 import type { Destinations } from '../destinations.js';
+import { Destination, DestinationKind } from '../openapi/answers.js';
+import { documenter } from '../openapi/describe.js';
 import { json } from '../validate.js';
 
 const name = z.string().trim().min(1, 'required').max(100, 'at most 100 characters');
@@ -22,21 +24,40 @@ const patchBody = z.strictObject({
 
 export function destinationRoutes(deps: { destinations: Destinations; audit: Audit }) {
   const { destinations, audit } = deps;
-  const app = new Hono();
+  const app = new OpenAPIHono();
+  const doc = documenter(app, 'Destinations');
+  doc.get('/', { summary: 'List event destinations', answer: z.object({ destinations: z.array(Destination) }) });
   app.get('/', async (c) => c.json({ destinations: await destinations.list() }));
   // Before `/:id`: the kinds on offer, each with the JSON Schema its settings form is rendered from.
+  doc.get('/kinds', {
+    summary: 'Destination kinds on offer, each with the JSON Schema of its settings',
+    answer: z.object({ kinds: z.array(DestinationKind) }),
+  });
   app.get('/kinds', (c) => c.json({ kinds: destinations.kinds() }));
+  doc.post('/', {
+    summary: "Create a destination (settings checked against its kind's schema)",
+    body: createBody,
+    answer: z.object({ destination: Destination }),
+    status: 201,
+  });
   app.post('/', json(createBody), async (c) => {
     const destination = await destinations.create(c.req.valid('json'));
     await audit.record('destination.create', destination.id, { name: destination.name, kind: destination.kind });
     return c.json({ destination }, 201);
   });
+  doc.get('/:id', { summary: 'One destination', answer: z.object({ destination: Destination }) });
   app.get('/:id', async (c) => c.json({ destination: await destinations.get(c.req.param('id')) }));
+  doc.patch('/:id', {
+    summary: 'Change a destination',
+    body: patchBody,
+    answer: z.object({ destination: Destination }),
+  });
   app.patch('/:id', json(patchBody), async (c) => {
     const destination = await destinations.update(c.req.param('id'), c.req.valid('json'));
     await audit.record('destination.update', destination.id, { fields: Object.keys(c.req.valid('json')) });
     return c.json({ destination });
   });
+  doc.delete('/:id', { summary: 'Delete a destination', answer: null, errors: [409] });
   app.delete('/:id', async (c) => {
     await destinations.remove(c.req.param('id'));
     await audit.record('destination.delete', c.req.param('id'));

@@ -1,9 +1,11 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { HubError } from '../errors.js';
 import type { Outbox } from '../ingest/outbox.js';
 import type { Audit } from '../audit.js';
+import { EventCounts, EventDetail, EventRow } from '../openapi/answers.js';
+import { documenter } from '../openapi/describe.js';
 import { json, query } from '../validate.js';
 
 const state = z.enum(['received', 'retrying', 'delivered', 'failed']);
@@ -36,8 +38,14 @@ export interface ChangeFeed {
 }
 
 export function eventRoutes(deps: { outbox: Outbox; audit: Audit; feed: ChangeFeed }) {
-  const app = new Hono();
+  const app = new OpenAPIHono();
+  const doc = documenter(app, 'Events');
 
+  doc.get('/', {
+    summary: 'Stored events, newest first, with the counts per state',
+    query: listQuery,
+    answer: z.object({ events: z.array(EventRow), counts: EventCounts }),
+  });
   app.get('/', query(listQuery), async (c) => {
     const q = c.req.valid('query');
     const [events, counts] = await Promise.all([deps.outbox.list(q), deps.outbox.counts()]);
@@ -45,6 +53,11 @@ export function eventRoutes(deps: { outbox: Outbox; audit: Audit; feed: ChangeFe
   });
 
   /** Server-sent events: a `change` message whenever events are accepted or their state changes. */
+  doc.get('/stream', {
+    summary: 'Server-sent events: `ready` with the counts, then `change` (at most one a second)',
+    answer: z.string(),
+    mediaType: 'text/event-stream',
+  });
   app.get('/stream', (c) =>
     streamSSE(c, async (stream) => {
       let pending: unknown[] = [];
@@ -74,6 +87,10 @@ export function eventRoutes(deps: { outbox: Outbox; audit: Audit; feed: ChangeFe
     }),
   );
 
+  doc.get('/:id', {
+    summary: 'One event with its payload and delivery attempts',
+    answer: z.object({ event: EventDetail }),
+  });
   app.get('/:id', async (c) => {
     const id = Number(c.req.param('id'));
     if (!Number.isInteger(id) || id <= 0) {
@@ -87,6 +104,11 @@ export function eventRoutes(deps: { outbox: Outbox; audit: Audit; feed: ChangeFe
   });
 
   /** Put failed events back in the queue after a configuration fix: some ids, a filter, or all. */
+  doc.post('/replay', {
+    summary: 'Put failed events back in the queue: some ids, a filter, or all',
+    body: replayBody,
+    answer: z.object({ replayed: z.number() }),
+  });
   app.post('/replay', json(replayBody), async (c) => {
     const body = c.req.valid('json');
     const replayed =

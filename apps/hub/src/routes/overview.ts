@@ -1,9 +1,11 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { BacklogEntry } from '../backlog.js';
 import type { Db } from '../db/index.js';
 import type { Outbox } from '../ingest/outbox.js';
+import { BacklogEntry as BacklogAnswer, EventCounts } from '../openapi/answers.js';
+import { documenter } from '../openapi/describe.js';
 import { query } from '../validate.js';
 
 const overviewQuery = z.strictObject({
@@ -32,7 +34,20 @@ export function overviewRoutes(deps: {
   now: () => number;
   backlog(): Promise<BacklogEntry[]>;
 }) {
-  const app = new Hono();
+  const app = new OpenAPIHono();
+  const series = z.array(z.object({ t: z.number(), n: z.number() }));
+  documenter(app, 'Overview').get('/', {
+    summary: 'Events and vendor calls per time bucket, counts per state and the backlog',
+    query: overviewQuery,
+    answer: z.object({
+      since: z.number(),
+      bucketMinutes: z.number(),
+      events: z.object({ received: series, delivered: series, failed: series }),
+      calls: z.array(z.object({ t: z.number(), connector: z.string(), status: z.string(), n: z.number() })),
+      counts: EventCounts,
+      backlog: z.array(BacklogAnswer),
+    }),
+  });
   app.get('/', query(overviewQuery), async (c) => {
     const { hours } = c.req.valid('query');
     const bucketMin = c.req.valid('query').bucket ?? (hours <= 6 ? 5 : hours <= 48 ? 30 : 360);

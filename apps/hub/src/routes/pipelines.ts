@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import type { Audit } from '../audit.js';
 import { HubError } from '../errors.js';
@@ -9,6 +9,15 @@ import { SCHEDULE_PRESETS } from '../pipelines/schedule.js';
 import type { PipelineStore } from '../pipelines/store.js';
 import type { Db } from '../db/index.js';
 import type { RunsTable } from '../db/schema.js';
+import { documenter } from '../openapi/describe.js';
+import {
+  Pipeline,
+  PipelineKinds,
+  Preview,
+  RunAllAnswer,
+  Run as RunAnswer,
+  RunRecord,
+} from '../openapi/pipeline-answers.js';
 import { json, query } from '../validate.js';
 
 /** A `runs` row with its number within its pipeline (`selectRuns`). */
@@ -56,7 +65,8 @@ export interface PipelineRoutesDeps {
 
 export function pipelineRoutes(deps: PipelineRoutesDeps) {
   const { db, pipelines, runner, audit } = deps;
-  const app = new Hono();
+  const app = new OpenAPIHono();
+  const doc = documenter(app, 'Pipelines');
   const lastRun = async (pipelineId: string): Promise<RunView | null> => {
     const r = await selectRuns(db)
       .where('pipeline_id', '=', pipelineId)
@@ -71,13 +81,28 @@ export function pipelineRoutes(deps: PipelineRoutesDeps) {
     lastRun: await lastRun(p.id),
   });
 
+  doc.get('/kinds', {
+    summary: 'Pipeline kinds, each with the JSON Schema of its settings, and the schedule presets',
+    answer: PipelineKinds,
+  });
   app.get('/kinds', (c) => c.json({ kinds: deps.kinds.map(deps.describeKind), schedules: SCHEDULE_PRESETS }));
 
+  doc.get('/', {
+    summary: 'List pipelines with their last run',
+    query: listQuery,
+    answer: z.object({ pipelines: z.array(Pipeline) }),
+  });
   app.get('/', query(listQuery), async (c) => {
     const list = await pipelines.list(c.req.valid('query'));
     return c.json({ pipelines: await Promise.all(list.map(withStatus)) });
   });
 
+  doc.post('/', {
+    summary: "Create a pipeline (settings checked against its kind's schema)",
+    body: createBody,
+    answer: z.object({ pipeline: Pipeline }),
+    status: 201,
+  });
   app.post('/', json(createBody), async (c) => {
     const pipeline = await pipelines.create(c.req.valid('json'));
     await audit.record('pipeline.create', pipeline.id, { name: pipeline.name, kind: pipeline.kind });
@@ -85,12 +110,24 @@ export function pipelineRoutes(deps: PipelineRoutesDeps) {
   });
 
   /** Dry run of unsaved settings (the create body plus `limit`): nothing is saved, written or sent. */
+  doc.post('/preview', {
+    summary: 'Dry run of unsaved settings: nothing is saved, written or sent',
+    body: previewNewBody,
+    answer: z.object({ preview: Preview }),
+    errors: [502, 504],
+  });
   app.post('/preview', json(previewNewBody), async (c) => {
     const { limit, ...input } = c.req.valid('json');
     return c.json({ preview: await deps.preview.unsaved(input, limit) });
   });
 
   /** Run every enabled pipeline of a connection; one failing does not stop the others. */
+  doc.post('/run-all', {
+    summary: 'Run every enabled pipeline of a connection; one failing does not stop the others',
+    body: runAllBody,
+    answer: RunAllAnswer,
+    status: 202,
+  });
   app.post('/run-all', json(runAllBody), async (c) => {
     const { connectionId } = c.req.valid('json');
     const list = (await pipelines.list({ connectionId })).filter((p) => p.enabled);
@@ -106,14 +143,17 @@ export function pipelineRoutes(deps: PipelineRoutesDeps) {
     return c.json({ started }, 202);
   });
 
+  doc.get('/:id', { summary: 'One pipeline with its last run', answer: z.object({ pipeline: Pipeline }) });
   app.get('/:id', async (c) => c.json({ pipeline: await withStatus(await pipelines.get(c.req.param('id'))) }));
 
+  doc.patch('/:id', { summary: 'Change a pipeline', body: patchBody, answer: z.object({ pipeline: Pipeline }) });
   app.patch('/:id', json(patchBody), async (c) => {
     const pipeline = await pipelines.update(c.req.param('id'), c.req.valid('json'));
     await audit.record('pipeline.update', pipeline.id, { fields: Object.keys(c.req.valid('json')) });
     return c.json({ pipeline: await withStatus(pipeline) });
   });
 
+  doc.delete('/:id', { summary: 'Delete a pipeline (409 while it runs)', answer: null, errors: [409] });
   app.delete('/:id', async (c) => {
     if (runner.isRunning(c.req.param('id')))
       throw new HubError('conflict', 'This pipeline is running; wait for it to finish');
@@ -122,6 +162,12 @@ export function pipelineRoutes(deps: PipelineRoutesDeps) {
     return c.body(null, 204);
   });
 
+  doc.post('/:id/run', {
+    summary: 'Start a run now',
+    answer: z.object({ runId: z.number() }),
+    status: 202,
+    errors: [409],
+  });
   app.post('/:id/run', async (c) => {
     await pipelines.get(c.req.param('id'));
     const { runId } = await runner.start(c.req.param('id'), 'manual');
@@ -130,10 +176,21 @@ export function pipelineRoutes(deps: PipelineRoutesDeps) {
   });
 
   /** Dry run of a saved pipeline from its cursor: its cursor, runs and data stay as they are. */
+  doc.post('/:id/preview', {
+    summary: 'Dry run of a saved pipeline from its cursor',
+    body: previewBody,
+    answer: z.object({ preview: Preview }),
+    errors: [502, 504],
+  });
   app.post('/:id/preview', json(previewBody), async (c) =>
     c.json({ preview: await deps.preview.saved(c.req.param('id'), c.req.valid('json').limit) }),
   );
 
+  doc.get('/:id/runs', {
+    summary: 'Runs of a pipeline, newest first',
+    query: runsQuery,
+    answer: z.object({ runs: z.array(RunAnswer) }),
+  });
   app.get('/:id/runs', query(runsQuery), async (c) => {
     await pipelines.get(c.req.param('id'));
     const rows = await selectRuns(db)
@@ -154,7 +211,8 @@ const recordsQuery = z.strictObject({
 });
 
 export function runRoutes(db: Db) {
-  const app = new Hono();
+  const app = new OpenAPIHono();
+  const doc = documenter(app, 'Runs');
   const runId = (raw: string) => {
     const id = Number(raw);
     if (!Number.isInteger(id) || id <= 0) {
@@ -164,6 +222,7 @@ export function runRoutes(db: Db) {
     }
     return id;
   };
+  doc.get('/:id', { summary: 'One run', answer: z.object({ run: RunAnswer }) });
   app.get('/:id', async (c) => {
     const id = runId(c.req.param('id'));
     const r = await selectRuns(db).where('id', '=', id).executeTakeFirst();
@@ -171,6 +230,11 @@ export function runRoutes(db: Db) {
     return c.json({ run: runView(r as Run) });
   });
   /** Per-record outcomes of a run (generic syncs), in the order they were handled. */
+  doc.get('/:id/records', {
+    summary: 'Per-record outcomes of a run, in the order they were handled',
+    query: recordsQuery,
+    answer: z.object({ records: z.array(RunRecord), total: z.number() }),
+  });
   app.get('/:id/records', query(recordsQuery), async (c) => {
     const id = runId(c.req.param('id'));
     const { status, limit, offset } = c.req.valid('query');

@@ -1,7 +1,9 @@
 import type { Context } from 'hono';
-import { Hono } from 'hono';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { describePackages, type LoadedPlugins } from '../host/plugins.js';
 import type { MountPlace, PluginRuntime } from '../host/runtime.js';
+import { PluginPackage } from '../openapi/answers.js';
+import { documenter } from '../openapi/describe.js';
 
 /**
  * `GET /api/plugins`: every package the hub loaded and what it contributes (connectors, pipeline kinds,
@@ -9,7 +11,14 @@ import type { MountPlace, PluginRuntime } from '../host/runtime.js';
  * a clash, a failed migration, a refused mount). The dashboard shows vendor pages from `pages`.
  */
 export function pluginRoutes(deps: { plugins: LoadedPlugins; pluginRuntime: PluginRuntime }) {
-  const app = new Hono();
+  const app = new OpenAPIHono();
+  documenter(app, 'Plugins').get('/', {
+    summary: 'Loaded plugin packages, what each contributes, and every problem',
+    answer: z.object({
+      plugins: z.array(PluginPackage),
+      errors: z.array(z.object({ packageName: z.string().nullable(), code: z.string(), message: z.string() })),
+    }),
+  });
   app.get('/', (c) =>
     c.json({
       plugins: describePackages(deps.plugins, deps.pluginRuntime.mounts()),

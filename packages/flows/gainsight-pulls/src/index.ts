@@ -28,3 +28,5 @@ export default defineFlows({
     { id: 'accounts', title: 'Accounts' },
   ],
 });
+
+export { CategoriesAnswer, CommonAnswer, CustomFieldsAnswer, SurveyFieldsAnswer } from './answers.js';

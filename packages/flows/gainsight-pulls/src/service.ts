@@ -28,9 +28,10 @@
  * GET  /api/pulls/:connectionId/custom-fields
  *   200 { fields: [{ object: string, field: string, label: string | null, type: string | null, registeredAt: number }] }
  */
-import { ConnectorError, type FlowService, type ServiceHost } from '@synchub/core';
+import { ConnectorError, type FlowService, type ServiceHost, serviceOpenApiPaths } from '@synchub/core';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { CategoriesAnswer, CommonAnswer, CustomFieldsAnswer, SurveyFieldsAnswer } from './answers.js';
 import { commonsNaming, gateReason, readCommon, resolvePrimary, writeCommon } from './common.js';
 import { detectSurveyFields, discoverCategories } from './discovery.js';
 import { errorResponse, invalidInput, PullsError } from './errors.js';
@@ -169,6 +170,43 @@ export function createPullsService(host: ServiceHost): FlowService {
 
   return {
     api: (request) => app.fetch(request),
+    openapi: () => ({
+      api: serviceOpenApiPaths([
+        {
+          method: 'get',
+          path: '/:connectionId/common',
+          summary: "A Gainsight connection's Common settings: primary CRM, GSID field, and whether pulls may run",
+          answer: CommonAnswer,
+        },
+        {
+          method: 'put',
+          path: '/:connectionId/common',
+          summary: 'Save the Common settings',
+          body: commonBody,
+          answer: CommonAnswer,
+        },
+        {
+          method: 'post',
+          path: '/:connectionId/activity/discover-categories',
+          summary: 'Sample activity entries for their categories (1000, then 800, then 500 on slow answers)',
+          body: discoverBody,
+          answer: CategoriesAnswer,
+        },
+        {
+          method: 'post',
+          path: '/:connectionId/surveys/detect-fields',
+          summary: "A survey object's field mappings, detected from its fields",
+          body: detectBody,
+          answer: SurveyFieldsAnswer,
+        },
+        {
+          method: 'get',
+          path: '/:connectionId/custom-fields',
+          summary: 'Custom fields registered from surveys',
+          answer: CustomFieldsAnswer,
+        },
+      ]),
+    }),
     // A Salesforce connection a Gainsight connection's Common settings name as its primary CRM.
     async connectionUses(connectionId) {
       const connections = await host.connections.list({ connectorId: 'gainsight' });

@@ -3,7 +3,7 @@ import { qualtricsHooks } from './hooks.js';
 import { carryLegacyCursor } from './legacy-cursor.js';
 import { migrations } from './migrations.js';
 import { responsesToGainsight } from './responses-kind.js';
-import { qualtricsRoutes } from './routes.js';
+import { qualtricsOpenApi, qualtricsRoutes } from './routes.js';
 import { createQualtrics, type Qualtrics, type QualtricsOptions } from './service.js';
 
 export interface QualtricsFlowsOptions extends QualtricsOptions {
@@ -40,6 +40,7 @@ export function createQualtricsFlows(options: QualtricsFlowsOptions = {}): FlowP
       return {
         api: (request) => api.fetch(request),
         hooks: (request) => hooks.fetch(request),
+        openapi: qualtricsOpenApi,
         connectionUses: qualtrics.connectionUses,
         stop: qualtrics.stop,
       };
@@ -47,6 +48,27 @@ export function createQualtricsFlows(options: QualtricsFlowsOptions = {}): FlowP
   });
 }
 
+export {
+  CreatedRuleAnswer,
+  DeliveriesAnswer,
+  Delivery,
+  DeliveryAnswer,
+  DeliveryCounts,
+  DeliveryError,
+  PlannedRequest,
+  ReplayAnswer,
+  Rule,
+  RuleAnswer,
+  RuleCheck,
+  RulesAnswer,
+  SecretAnswer,
+  TestAnswer,
+  TestPlan,
+  TestResult,
+  Trigger,
+  TriggerAnswer,
+  TriggersAnswer,
+} from './answers.js';
 export { CURSOR_KEY } from './rules.js';
 export { LEGACY_CURSOR_KEY } from './legacy-cursor.js';
 export { mapResponse, REASONS, responsesSettings, responsesToGainsight } from './responses-kind.js';

@@ -1,6 +1,18 @@
-import type { ServiceHost } from '@synchub/core';
+import { type ServiceHost, type ServiceOpenApi, serviceOpenApiPaths } from '@synchub/core';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
+import {
+  CreatedRuleAnswer,
+  DeliveriesAnswer,
+  DeliveryAnswer,
+  ReplayAnswer,
+  RuleAnswer,
+  RulesAnswer,
+  SecretAnswer,
+  TestAnswer,
+  TriggerAnswer,
+  TriggersAnswer,
+} from './answers.js';
 import { DELIVERY_ORIGINS, DELIVERY_STATES } from './deliveries.js';
 import { errorResponse, QualtricsError } from './errors.js';
 import type { Qualtrics } from './service.js';
@@ -77,6 +89,93 @@ const deliveryIdOf = (c: Context) => {
 };
 
 /** Admin API under /api/qualtrics: triggers, their event rules, deliveries (replay) and the test call. */
+/** The routes above for the hub's /api/openapi.json (`FlowService.openapi`), from the schemas that validate them. */
+export function qualtricsOpenApi(): ServiceOpenApi {
+  return {
+    api: serviceOpenApiPaths([
+      {
+        method: 'get',
+        path: '/triggers',
+        summary: 'Workflow triggers with their delivery status',
+        answer: TriggersAnswer,
+      },
+      {
+        method: 'post',
+        path: '/triggers',
+        summary: 'Create a trigger; the answer is the only one that carries its webhook secret',
+        body: createBody,
+        answer: SecretAnswer,
+        status: 201,
+      },
+      { method: 'get', path: '/triggers/:id', summary: 'One trigger', answer: TriggerAnswer },
+      { method: 'patch', path: '/triggers/:id', summary: 'Change a trigger', body: patchBody, answer: TriggerAnswer },
+      { method: 'delete', path: '/triggers/:id', summary: 'Delete a trigger', status: 204 },
+      {
+        method: 'post',
+        path: '/triggers/:id/rotate-secret',
+        summary: 'Replace the webhook secret',
+        answer: SecretAnswer,
+      },
+      {
+        method: 'post',
+        path: '/triggers/:id/test',
+        summary: 'Dry run (the request it would send), or with confirm: true the real workflow',
+        body: testBody,
+        answer: TestAnswer,
+      },
+      {
+        method: 'get',
+        path: '/rules',
+        summary: 'Event rules (hub track events → a trigger)',
+        query: rulesQuery,
+        answer: RulesAnswer,
+      },
+      {
+        method: 'post',
+        path: '/rules',
+        summary: 'Create an event rule',
+        body: ruleBody,
+        answer: CreatedRuleAnswer,
+        status: 201,
+      },
+      { method: 'patch', path: '/rules/:id', summary: 'Change an event rule', body: rulePatch, answer: RuleAnswer },
+      { method: 'delete', path: '/rules/:id', summary: 'Delete an event rule', status: 204 },
+      {
+        method: 'get',
+        path: '/deliveries',
+        summary: 'Calls to Qualtrics, newest first',
+        query: deliveriesQuery,
+        answer: DeliveriesAnswer,
+      },
+      {
+        method: 'post',
+        path: '/deliveries/replay',
+        summary: 'Every failed delivery (of one trigger, or all) back in the queue',
+        body: replayBody,
+        answer: ReplayAnswer,
+      },
+      { method: 'get', path: '/deliveries/:id', summary: 'One delivery', answer: DeliveryAnswer },
+      {
+        method: 'post',
+        path: '/deliveries/:id/replay',
+        summary: 'One failed delivery back in the queue',
+        answer: ReplayAnswer,
+      },
+    ]),
+    hooks: serviceOpenApiPaths([
+      {
+        method: 'post',
+        path: '/:triggerId',
+        summary: "A Gainsight External Action's call: one Qualtrics workflow run per call",
+        description:
+          "Authenticated by the trigger's secret: `X-Synchub-Secret: <secret>` or `Authorization: Bearer <secret>`.",
+        body: z.record(z.string(), z.unknown()),
+        status: 202,
+      },
+    ]),
+  };
+}
+
 export function qualtricsRoutes(qualtrics: Qualtrics, host: Pick<ServiceHost, 'audit' | 'log' | 'publicUrl'>) {
   const { triggers, rules, deliveries } = qualtrics;
   /** Where Gainsight's External Action must call: under the hub's public URL (SYNCHUB_PUBLIC_URL). */

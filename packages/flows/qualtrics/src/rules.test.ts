@@ -157,6 +157,25 @@ describe('hub events → workflow trigger', () => {
     expect(rules).toEqual([expect.objectContaining({ type: 'track', event: 'Onboarding Completed', enabled: true })]);
   });
 
+  it('with no rule enabled the cursor keeps up in memory, stored at most every 30 s; re-enabling skips the idle events', async () => {
+    const rule = await addRule({ event: 'Onboarding Completed' });
+    await t.request('PATCH', `/api/qualtrics/rules/${rule.id}`, { enabled: false });
+    await t.qualtrics.rules.scan();
+    const first = await t.host.state.get<number>(CURSOR_KEY);
+    for (let i = 0; i < 5; i++) {
+      await track('web', 'Onboarding Completed');
+      expect(await t.qualtrics.rules.scan()).toEqual({ matched: 0, more: false });
+    }
+    // Five wakes during ingest, no write: the stored cursor stays where the first idle scan put it.
+    expect(await t.host.state.get<number>(CURSOR_KEY)).toBe(first);
+    // Enabled again: the in-memory position is stored first, so events of the idle time never fire.
+    await t.request('PATCH', `/api/qualtrics/rules/${rule.id}`, { enabled: true });
+    expect(await t.qualtrics.rules.scan()).toEqual({ matched: 0, more: false });
+    expect(await t.host.state.get<number>(CURSOR_KEY)).toBeGreaterThan(first ?? 0);
+    await track('web', 'Onboarding Completed');
+    expect(await t.qualtrics.rules.scan()).toEqual({ matched: 1, more: false });
+  });
+
   it('the running worker is woken by ingest: no drain needed', async () => {
     await addRule({ event: 'Onboarding Completed' });
     await t.qualtrics.start();

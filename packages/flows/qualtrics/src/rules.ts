@@ -59,6 +59,11 @@ const SCAN_BATCH = 2000;
 const INSERT_CHUNK = 200;
 /** How far back (in stored events) a rule looks for its latest matching event to check a template against. */
 const SAMPLE_LOOKBACK = 50_000;
+/**
+ * With no active rule, how often the cursor jumping to the newest event is stored. After a crash it can
+ * lag by this much: a rule re-activated then may match events of its last seconds of inactivity.
+ */
+const IDLE_CURSOR_WRITE_MS = 30_000;
 
 type Active = Pick<
   TriggerRulesTable,
@@ -92,6 +97,16 @@ export function createRuleStore(deps: {
   sourceExists(id: string): Promise<boolean>;
 }) {
   const { db, state, events, now } = deps;
+  /** The newest event id passed over while no rule was active, not stored yet (see `scan`). */
+  let skipped: number | undefined;
+  let skippedStoredAt = Number.NEGATIVE_INFINITY;
+  const storeSkipped = async (): Promise<number | undefined> => {
+    const id = skipped;
+    if (id !== undefined) await state.set(CURSOR_KEY, id);
+    skipped = undefined;
+    skippedStoredAt = now();
+    return id;
+  };
   const iso = () => new Date(now()).toISOString();
 
   const activeRules = (): Promise<Active[]> =>
@@ -311,13 +326,20 @@ export function createRuleStore(deps: {
      * the cursor just jumps to the newest event.
      */
     async scan(maxSteps = 5): Promise<{ matched: number; more: boolean }> {
-      const stored = await state.get<number>(CURSOR_KEY);
+      let stored = await state.get<number>(CURSOR_KEY);
       const rules = await activeRules();
       if (rules.length === 0) {
+        // Nothing to match: the cursor only keeps up with the newest event. Storing it on every wake (several
+        // a second during ingest) cost a synced write on the hub's event loop each time, so it is kept in
+        // memory and stored at most every IDLE_CURSOR_WRITE_MS, and at once when a rule becomes active.
         const newest = await events.latestId();
-        if (stored !== newest) await state.set(CURSOR_KEY, newest);
+        if (stored !== newest) {
+          skipped = newest;
+          if (stored === undefined || now() - skippedStoredAt >= IDLE_CURSOR_WRITE_MS) await storeSkipped();
+        }
         return { matched: 0, more: false };
       }
+      if (skipped !== undefined && (stored === undefined || skipped > stored)) stored = await storeSkipped();
       // First scan: from the oldest rule's creation (each rule skips what came before itself).
       let cursor = stored ?? Math.min(...rules.map((r) => r.after_event_id));
       let matched = 0;

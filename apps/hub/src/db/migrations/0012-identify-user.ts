@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely';
+import { isPostgres } from '../postgres/connect.js';
 
 /**
  * The identify calls of a user, by source: the delivery engine looks up the email a source last gave for
@@ -7,6 +8,11 @@ import { type Kysely, type Migration, sql } from 'kysely';
  */
 export const identifyUser: Migration = {
   async up(db: Kysely<unknown>) {
+    if (isPostgres(db)) {
+      await sql`CREATE INDEX IF NOT EXISTS events_identify_user
+        ON events (source_id, (payload_json::jsonb ->> 'userId')) WHERE type = 'identify'`.execute(db);
+      return;
+    }
     await sql`CREATE INDEX IF NOT EXISTS events_identify_user
       ON events (source_id, json_extract(payload_json, '$.userId')) WHERE type = 'identify'`.execute(db);
   },

@@ -13,6 +13,7 @@ import { pluginState } from './0011-plugin-state.js';
 import { identifyUser } from './0012-identify-user.js';
 import { eventAttempts } from './0013-event-attempts.js';
 import { ingestRefusals } from './0014-ingest-refusals.js';
+import { postgresDueEvents } from './0015-postgres-due-events.js';
 
 /**
  * Migrations run in order of their names. Never edit a released migration: add a new file and a line
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '0012_identify_user': identifyUser,
   '0013_event_attempts': eventAttempts,
   '0014_ingest_refusals': ingestRefusals,
+  '0015_postgres_due_events': postgresDueEvents,
 };
 
 /**
