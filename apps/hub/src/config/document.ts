@@ -119,7 +119,7 @@ export function envRefOf(value: unknown): string | undefined {
   return typeof value === 'string' ? REF.exec(value)?.[1] : undefined;
 }
 
-/** `Salesforce prod` + `clientSecret` → `SYNCHUB_SALESFORCE_PROD_CLIENT_SECRET`. */
+/** `CRM prod` + `clientSecret` → `SYNCHUB_CRM_PROD_CLIENT_SECRET`. */
 export function envNameFor(...parts: string[]): string {
   const snake = (s: string) =>
     s

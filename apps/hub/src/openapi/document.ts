@@ -98,7 +98,7 @@ function withTag(item: Json, tag: string, hook: boolean): Json {
 }
 
 /**
- * One component per kind (`DestinationSettings.gainsight`), a union of them (`DestinationSettings`, with
+ * One component per kind (`DestinationSettings.<kind>`), a union of them (`DestinationSettings`, with
  * `x-synchub-kinds` naming which kind each is), and the `settings` of the bodies and answers pointing at it.
  */
 function addSettings(
