@@ -50,6 +50,23 @@ export function reasonOf(message: string): string {
  * Refused ingest requests, counted in memory where they are refused and written every few seconds: ingest
  * stays fast (no write, no fsync per request), and at most FLUSH_MS of counts is lost in a crash.
  */
+/**
+ * `stored` (keyed like `pending`, copied by the caller) with the counts not flushed yet added in, newest
+ * first: what `list()` answers on either store.
+ */
+export function withPending(stored: Map<string, Refusal>, pending: Map<string, Refusal>): Refusal[] {
+  for (const [key, p] of pending) {
+    const found = stored.get(key);
+    if (!found) stored.set(key, { ...p });
+    else {
+      found.count += p.count;
+      found.firstAt = Math.min(found.firstAt, p.firstAt);
+      found.lastAt = Math.max(found.lastAt, p.lastAt);
+    }
+  }
+  return [...stored.values()].sort((a, b) => b.lastAt - a.lastAt);
+}
+
 export function createRefusals(deps: { db: Db; now: () => number; logger?: HubLogger; flushMs?: number }): Refusals {
   if (isPostgres(deps.db))
     return createPostgresRefusals(deps, {
@@ -135,16 +152,7 @@ export function createRefusals(deps: { db: Db; now: () => number; logger?: HubLo
           lastAt: r.last_at,
         });
       }
-      for (const [key, p] of pending) {
-        const found = merged.get(key);
-        if (!found) merged.set(key, { ...p });
-        else {
-          found.count += p.count;
-          found.firstAt = Math.min(found.firstAt, p.firstAt);
-          found.lastAt = Math.max(found.lastAt, p.lastAt);
-        }
-      }
-      return [...merged.values()].sort((a, b) => b.lastAt - a.lastAt);
+      return withPending(merged, pending);
     },
     flush,
     stop() {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { HubErrorCode } from '../../errors.js';
-import type { Refusal, Refusals } from '../../ingest/refusals.js';
+import { type Refusal, type Refusals, withPending } from '../../ingest/refusals.js';
 import type { HubLogger } from '../../logger.js';
 import type { Db } from '../index.js';
 
@@ -139,16 +139,7 @@ export function createPostgresRefusals(
     list() {
       const merged = new Map<string, Refusal>();
       for (const [key, r] of stored) merged.set(key, { ...r });
-      for (const [key, p] of pending) {
-        const found = merged.get(key);
-        if (!found) merged.set(key, { ...p });
-        else {
-          found.count += p.count;
-          found.firstAt = Math.min(found.firstAt, p.firstAt);
-          found.lastAt = Math.max(found.lastAt, p.lastAt);
-        }
-      }
-      return [...merged.values()].sort((a, b) => b.lastAt - a.lastAt);
+      return withPending(merged, pending);
     },
     flush,
     stop() {
