@@ -12,7 +12,7 @@ export function packageBuild<Extra extends object>(extra?: Extra) {
     dts: true,
     // Comments stay in src/ and the .d.ts files; the JavaScript the hub loads at start is smaller without them.
     outputOptions: { comments: false },
-    plugins: [asciiOutput()],
+    plugins: [asciiOutput(), sharedZod()],
     ...extra,
   };
 }
@@ -23,7 +23,7 @@ export function packageBuild<Extra extends object>(extra?: Extra) {
  * runs, and Node decodes and scans it slower at every start. Escaped code units mean the same in strings,
  * templates, regular expressions and identifiers; only a template's `.raw` would differ (none here).
  */
-function asciiOutput() {
+export function asciiOutput() {
   const escaped = (ch: string) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
   return {
     name: 'synchub:ascii-output',
@@ -38,6 +38,25 @@ function asciiOutput() {
           slashes.length % 2 ? slashes.slice(1) + escaped(ch) : slashes + escaped(ch),
         );
       }
+    },
+  };
+}
+
+/**
+ * The JavaScript imports zod through @synchub/core's one-file copy (`@synchub/core/zod`, see
+ * packages/core/src/zod.ts): the same zod, one module instead of ~80. Declarations keep importing `zod`.
+ * Not for core itself (it bundles zod) nor for packages that do not depend on core (the simulators): those
+ * pass their own `plugins`.
+ */
+export function sharedZod() {
+  return {
+    name: 'synchub:shared-zod',
+    resolveId: {
+      order: 'pre' as const,
+      handler(id: string, importer: string | undefined) {
+        if (id !== 'zod' || importer?.endsWith('.d.ts')) return null;
+        return { id: '@synchub/core/zod', external: true };
+      },
     },
   };
 }

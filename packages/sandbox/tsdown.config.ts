@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsdown';
-import { packageBuild } from '../../tsdown.base.js';
+import { asciiOutput, packageBuild } from '../../tsdown.base.js';
 
-export default defineConfig(packageBuild());
+// The simulators do not depend on @synchub/core: they import zod itself.
+export default defineConfig(packageBuild({ plugins: [asciiOutput()] }));

@@ -6691,8 +6691,11 @@ export interface components {
             reason: string | null;
             status: components["schemas"]["RecordStatus"];
         };
-        /** @enum {string} */
-        RunStatus: "running" | "completed" | "failed";
+        /**
+         * @description `interrupted`: the hub process running it stopped (a crash, or no heartbeat in time); the pipeline is retried from its last saved cursor
+         * @enum {string}
+         */
+        RunStatus: "running" | "completed" | "failed" | "interrupted";
         Source: {
             createdAt: string;
             destinationId: string | null;

@@ -49,6 +49,7 @@ describe('run status', () => {
     expect(runWhen(run({ status: 'running', finishedAt: null }), NOW)).toBe('Started 10 min ago');
     expect(runWhen(run({}), NOW)).toBe('Completed 3 min ago');
     expect(runWhen(run({ status: 'failed' }), NOW)).toBe('Failed 3 min ago');
+    expect(runWhen(run({ status: 'interrupted' }), NOW)).toBe('Interrupted 3 min ago');
     expect(runWhen(null, NOW)).toBe('No run yet');
   });
 

@@ -27,12 +27,14 @@ export function cronProblem(cron: string): string | undefined {
   return undefined;
 }
 
-export type RunState = 'running' | 'completed' | 'failed' | 'never';
+/** `interrupted`: the process running it stopped; the hub retries it (several hubs: another one does). */
+export type RunState = 'running' | 'completed' | 'failed' | 'interrupted' | 'never';
 
 export const RUN_LABELS: Record<RunState, string> = {
   running: 'Running',
   completed: 'Completed',
   failed: 'Failed',
+  interrupted: 'Interrupted',
   never: 'Never run',
 };
 
@@ -48,7 +50,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export function runWhen(run: Run | null, now = Date.now()): string {
   if (!run) return 'No run yet';
   if (run.status === 'running' || run.finishedAt === null) return `Started ${timeAgo(iso(run.startedAt), now)}`;
-  return `${run.status === 'failed' ? 'Failed' : 'Completed'} ${timeAgo(iso(run.finishedAt), now)}`;
+  return `${RUN_LABELS[run.status]} ${timeAgo(iso(run.finishedAt), now)}`;
 }
 
 /** "120 read · 98 written · 22 skipped" (zeros left out, except read). */

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ConnectorContext, ConnectorDefinition } from '@synchub/core';
-import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Hono, MiddlewareHandler } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { BlankEnv } from 'hono/types';
 import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
@@ -36,8 +35,7 @@ import { pipelineRoutes, runRoutes } from './routes/pipelines.js';
 import { type Metrics, renderPrometheus } from './metrics.js';
 import { overviewRoutes } from './routes/overview.js';
 import { pluginRoutes, serviceDispatch } from './routes/plugins.js';
-import { AnyObject, AuditEntry, BacklogEntry as BacklogAnswer, LimitRow, PublicUrl } from './openapi/answers.js';
-import { documenter } from './openapi/describe.js';
+import { documenter, mountRoutes } from './openapi/describe.js';
 import { createDocument } from './openapi/document.js';
 import { z } from 'zod';
 
@@ -108,7 +106,7 @@ const unauthorized = (message: string) => ({ error: { code: 'unauthorized', mess
 
 export function createApp(deps: AppDeps): Hono {
   // BlankEnv: what callers of createApp type the app with (Hono's default).
-  const app = new OpenAPIHono<BlankEnv>();
+  const app = new Hono<BlankEnv>();
   const doc = documenter(app, 'Hub');
   app.onError((error, c) => handleError(error, c, deps.logger));
   app.notFound((c) =>
@@ -128,7 +126,7 @@ export function createApp(deps: AppDeps): Hono {
 
   doc.get('/health', {
     summary: 'Liveness: version and uptime',
-    answer: z.object({ status: z.literal('ok'), version: z.string(), uptimeSeconds: z.number() }),
+    answer: () => z.object({ status: z.literal('ok'), version: z.string(), uptimeSeconds: z.number() }),
     auth: 'none',
   });
   app.get('/health', (c) =>
@@ -136,7 +134,8 @@ export function createApp(deps: AppDeps): Hono {
   );
 
   // Ingest: Segment/RudderStack HTTP API, authenticated by source write keys (not the admin token).
-  app.route(
+  mountRoutes(
+    app,
     '/v1',
     ingestRoutes({
       sources: deps.sources,
@@ -158,7 +157,7 @@ export function createApp(deps: AppDeps): Hono {
   // Prometheus scrape (bearer token, as Prometheus' `authorization` config sends it).
   doc.get('/metrics', {
     summary: 'Prometheus metrics (events by state, vendor calls, budgets, runs)',
-    answer: z.string(),
+    answer: () => z.string(),
     mediaType: 'text/plain; version=0.0.4',
   });
   app.get('/metrics', adminOnly, async (c) => {
@@ -189,7 +188,7 @@ export function createApp(deps: AppDeps): Hono {
     return c.body(body, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   });
 
-  const api = new OpenAPIHono();
+  const api = new Hono();
   const apiDoc = documenter(api, 'Hub');
   api.use('*', adminOnly);
   api.use(
@@ -201,40 +200,40 @@ export function createApp(deps: AppDeps): Hono {
       },
     }),
   );
-  apiDoc.get('/session', { summary: 'Checks the admin token', answer: z.object({ ok: z.literal(true) }) });
+  apiDoc.get('/session', { summary: 'Checks the admin token', answer: () => z.object({ ok: z.literal(true) }) });
   api.get('/session', (c) => c.json({ ok: true }));
   apiDoc.get('/settings', {
     summary: 'Where others reach the hub (the base of ingest and webhook URLs)',
-    answer: z.object({ publicUrl: PublicUrl }),
+    answer: (a) => z.object({ publicUrl: a.PublicUrl }),
   });
   api.get('/settings', (c) => c.json({ publicUrl: publicUrlView(deps.pluginRuntime.publicUrl()) }));
-  api.route('/connectors', connectorRoutes(deps.catalog));
-  api.route('/connections', connectionRoutes(deps));
-  api.route('/sources', sourceRoutes({ ...deps, refusals: deps.refusals }));
-  api.route('/destinations', destinationRoutes(deps));
-  api.route('/events', eventRoutes(deps));
-  api.route('/pipelines', pipelineRoutes({ ...deps, db: deps.db, describeKind: (kind) => describeKind(kind) }));
-  api.route('/runs', runRoutes(deps.db));
-  api.route('/accounts', accountRoutes(deps));
-  api.route('/overview', overviewRoutes(deps));
-  api.route('/alerts', alertRoutes(deps));
-  api.route('/config', configRoutes(deps));
+  mountRoutes(api, '/connectors', connectorRoutes(deps.catalog));
+  mountRoutes(api, '/connections', connectionRoutes(deps));
+  mountRoutes(api, '/sources', sourceRoutes({ ...deps, refusals: deps.refusals }));
+  mountRoutes(api, '/destinations', destinationRoutes(deps));
+  mountRoutes(api, '/events', eventRoutes(deps));
+  mountRoutes(api, '/pipelines', pipelineRoutes({ ...deps, db: deps.db, describeKind: (kind) => describeKind(kind) }));
+  mountRoutes(api, '/runs', runRoutes(deps.db));
+  mountRoutes(api, '/accounts', accountRoutes(deps));
+  mountRoutes(api, '/overview', overviewRoutes(deps));
+  mountRoutes(api, '/alerts', alertRoutes(deps));
+  mountRoutes(api, '/config', configRoutes(deps));
   apiDoc.get('/limits', {
     summary: 'Budget use per vendor account and bucket',
-    answer: z.object({ limits: z.array(LimitRow) }),
+    answer: (a) => z.object({ limits: z.array(a.LimitRow) }),
   });
   api.get('/limits', async (c) => c.json({ limits: await deps.limits() }));
   apiDoc.get('/backlog', {
     summary: "What waits for delivery per destination, with the budget's estimate",
-    answer: z.object({ backlog: z.array(BacklogAnswer), at: z.number() }),
+    answer: (a) => z.object({ backlog: z.array(a.BacklogEntry), at: z.number() }),
   });
   api.get('/backlog', async (c) => c.json({ backlog: await deps.backlog(), at: deps.now() }));
   apiDoc.get('/audit', {
     summary: 'Configuration changes and manual runs',
-    answer: z.object({ entries: z.array(AuditEntry) }),
+    answer: (a) => z.object({ entries: z.array(a.AuditEntry) }),
   });
   api.get('/audit', async (c) => c.json({ entries: await deps.audit.list() }));
-  api.route('/plugins', pluginRoutes(deps));
+  mountRoutes(api, '/plugins', pluginRoutes(deps));
   const openapi = createDocument(app, {
     version: VERSION,
     destinationKinds: () => deps.destinations.kinds(),
@@ -243,13 +242,13 @@ export function createApp(deps: AppDeps): Hono {
   });
   apiDoc.get('/openapi.json', {
     summary: 'This document (OpenAPI 3.1), with the settings schemas and service routes of the loaded plugins',
-    answer: AnyObject,
+    answer: 'AnyObject',
   });
-  api.get('/openapi.json', (c) => c.json(openapi()));
+  api.get('/openapi.json', async (c) => c.json(await openapi()));
   // Flow plugins' services, after every route of the hub's own (a mount never shadows one of them).
   api.all('/:mount', serviceDispatch(deps.pluginRuntime, 'api'));
   api.all('/:mount/*', serviceDispatch(deps.pluginRuntime, 'api'));
-  app.route('/api', api);
+  mountRoutes(app, '/api', api);
   app.all('/hooks/:mount', serviceDispatch(deps.pluginRuntime, 'hooks'));
   app.all('/hooks/:mount/*', serviceDispatch(deps.pluginRuntime, 'hooks'));
 

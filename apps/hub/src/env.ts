@@ -24,16 +24,32 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//i, 'SYNCHUB_DATABASE_URL must be a postgres:// or postgresql:// URL')
     .optional(),
+  /**
+   * PostgreSQL with several hubs: how long a process holds a lease (delivery to one destination, alert
+   * evaluation) after its last renewal, in ms. A dead process's work is taken over this long after it died.
+   */
+  SYNCHUB_LEASE_TTL_MS: z.coerce.number().int().min(100).default(15_000),
+  /**
+   * How often held leases are renewed and free ones tried, in ms; shorter than SYNCHUB_LEASE_TTL_MS (a third
+   * of it when unset).
+   */
+  SYNCHUB_LEASE_RENEW_MS: z.coerce.number().int().min(10).optional(),
   /** The running hub `synchub config export/apply` talk to; http://SYNCHUB_HOST:SYNCHUB_PORT when unset. */
   SYNCHUB_URL: z.url({ protocol: /^https?$/, error: 'SYNCHUB_URL must be an http(s) URL' }).optional(),
   SYNCHUB_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /**
+   * Several hubs on one PostgreSQL: how often a hub says its pipeline runs are alive (ms). Another hub marks a
+   * run interrupted, and retries it, after three missed heartbeats.
+   */
+  SYNCHUB_RUN_HEARTBEAT_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
 });
 
 export type HubEnv = z.infer<typeof envSchema>;
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): HubEnv {
   const picked = Object.fromEntries(Object.entries(source).filter(([k, v]) => k.startsWith('SYNCHUB_') && v !== ''));
-  const parsed = envSchema.safeParse(picked);
+  // Parsed once per process: without the compiled parser zod builds at a first parse (~2 ms at each start).
+  const parsed = envSchema.safeParse(picked, { jitless: true });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join('\n')}`);

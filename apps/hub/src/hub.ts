@@ -11,14 +11,16 @@ import { createRefusals } from './ingest/refusals.js';
 import { initAdminAuth } from './auth.js';
 import { type ConnectionStore, createConnectionStore } from './connections.js';
 import { createSecretBox, loadOrCreateKey } from './crypto.js';
-import { type Db, migrateToLatest, openStore, redactUrl } from './db/index.js';
+import { type Db, isPostgres, migrateToLatest, openStore, redactUrl } from './db/index.js';
+import { createLeasedTask, createLeaseManager, type LeaseManager } from './db/postgres/leases.js';
 import { HubError } from './errors.js';
 import { createSqliteLimiterStore } from './limiter-store.js';
 import { createLogger, type HubLogger } from './logger.js';
 import { createReportedUsage } from './reported-usage.js';
 import { createDeliveryEngine, type DeliveryEngine } from './delivery/engine.js';
 import { createDestinations, type Destinations } from './destinations.js';
-import { createFeed } from './feed.js';
+import { createFeed, type Feed } from './feed.js';
+import { type FeedRelay, startFeedRelay } from './db/postgres/feed-relay.js';
 import { createCustomerStore } from './host/customer-store.js';
 import { formsCheckedOutside, type LoadedPlugins, loadPlugins, pluginDirs } from './host/plugins.js';
 import { createPluginRuntime, type PluginRuntime } from './host/runtime.js';
@@ -29,6 +31,7 @@ import { createMetrics } from './metrics.js';
 import type { PipelineKind, ResolvedConnection } from './pipelines/kind.js';
 import { PIPELINE_KINDS } from './pipelines/kinds/index.js';
 import { createPreviewer } from './pipelines/preview.js';
+import { newProcessId, RUN_HEARTBEAT_MS } from './pipelines/run-claims.js';
 import { createRunner, type Runner } from './pipelines/runner.js';
 import { createScheduler, type Scheduler } from './pipelines/scheduler.js';
 import { createPipelineStore, type PipelineStore } from './pipelines/store.js';
@@ -85,6 +88,14 @@ export interface HubOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Alert evaluation and delivery timing (tests shorten it). */
   alerts?: AlertOptions | undefined;
+  /**
+   * PostgreSQL (several hubs on one database): how long a lease lasts after each renewal (ms, default 15 s;
+   * SYNCHUB_LEASE_TTL_MS) and how often it is renewed (default a third of that; SYNCHUB_LEASE_RENEW_MS).
+   */
+  leaseTtlMs?: number | undefined;
+  leaseRenewMs?: number | undefined;
+  /** PostgreSQL: time between heartbeats of this process's pipeline runs (SYNCHUB_RUN_HEARTBEAT_MS). */
+  runHeartbeatMs?: number | undefined;
 }
 
 export interface Hub {
@@ -100,6 +111,10 @@ export interface Hub {
   runner: Runner;
   scheduler: Scheduler;
   alerts: Alerts;
+  /** PostgreSQL: the leases this process holds work by (its owner id); undefined on SQLite. */
+  leases: LeaseManager | undefined;
+  /** Live change notifications (reaching every hub on the same PostgreSQL). */
+  feed: Feed;
   /** Plugins loaded (connectors, flows, what they contribute, what could not load). */
   plugins: LoadedPlugins;
   /** Flow plugins at run time: hosts, state, services. */
@@ -115,7 +130,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   // Looked up per call: reading globalThis.fetch loads Node's HTTP client (undici), which start-up does not need.
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const operationTimeoutMs = options.operationTimeoutMs ?? OPERATION_TIMEOUT_MS;
+  const runHeartbeatMs = options.runHeartbeatMs ?? RUN_HEARTBEAT_MS;
   const db = await openStore({ file: path.join(options.dataDir, DATABASE_FILE), databaseUrl: options.databaseUrl });
+  let relay: FeedRelay | undefined;
   try {
     await migrateToLatest(db);
     const { key, others } = loadOrCreateKey(options.dataDir, options.secretKey);
@@ -217,12 +234,37 @@ export async function createHub(options: HubOptions): Promise<Hub> {
           ?.connector_id,
       offers: () => plugins.destinations,
     });
-    const sources = createSources(db, { now, destinationExists: (id) => destinations.exists(id) });
+    const feed = createFeed();
+    const sources = createSources(db, {
+      now,
+      destinationExists: (id) => destinations.exists(id),
+      shared: isPostgres(db),
+      onChange: () => feed.publish({ kind: 'sources' }),
+    });
     const outbox = createOutbox(db, now);
     const refusals = createRefusals({ db, now, logger });
     await refusals.ready;
-    const feed = createFeed();
+    // Several processes on one PostgreSQL: runs and the live feed name this one, and the feed reaches the others.
+    const processId = newProcessId();
+    if (options.databaseUrl && isPostgres(db)) {
+      relay = await startFeedRelay({ url: options.databaseUrl, db, feed, logger, origin: processId });
+    }
+    // Write keys rotated or removed in another process stop working here too ('resync': the feed was down).
+    feed.subscribe((change) => {
+      const kind = (change as { kind?: unknown } | null)?.kind;
+      if (kind === 'sources' || kind === 'resync') sources.forget();
+    });
+    // Several hubs on one PostgreSQL share out delivery (a lease per destination), alerts (one lease) and
+    // flow plugins' background work (a lease per plugin).
+    const leases = isPostgres(db) ? createLeaseManager(db, { owner: processId, ttlMs: options.leaseTtlMs }) : undefined;
+    if (leases && options.leaseRenewMs !== undefined && options.leaseRenewMs >= leases.ttlMs) {
+      throw new Error(
+        `The lease renew interval (${options.leaseRenewMs} ms) must be shorter than the lease time (${leases.ttlMs} ms)`,
+      );
+    }
     const engine = createDeliveryEngine({
+      leases,
+      renewMs: options.leaseRenewMs,
       db,
       destinations,
       connections,
@@ -256,6 +298,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       now,
       operationTimeoutMs,
       publicUrl: options.publicUrl,
+      // Services' background work runs in one process at a time (a lease per plugin) on PostgreSQL.
+      leases,
+      leaseRenewMs: options.leaseRenewMs,
     });
     const { hostOf, stateOf } = pluginRuntime;
     const pipelines = createPipelineStore({
@@ -276,9 +321,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       hostOf,
       stateOf,
       operationTimeoutMs,
+      processId,
+      heartbeatMs: runHeartbeatMs,
       onChange: (change) => feed.publish({ kind: 'run', ...change }),
     });
-    const scheduler = createScheduler({ db, runner, logger, now });
+    // A dead process's run is noticed on a tick: tick at least as often as runs beat.
+    const scheduler = createScheduler({ db, runner, logger, now, tickMs: Math.min(5000, runHeartbeatMs) });
     const preview = createPreviewer({ pipelines, logger, now, connectionOf, hostOf, stateOf });
 
     const limits = async () => {
@@ -308,7 +356,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       }
       return out;
     };
-    const alerts = createAlerts({ db, box, logger, now, fetch: fetchImpl, limits, feed, options: options.alerts });
+    const alerts = leased(
+      createAlerts({ db, box, logger, now, fetch: fetchImpl, limits, feed, options: options.alerts }),
+      leases,
+      options.leaseRenewMs,
+      logger,
+    );
     const backlog = createBacklog({
       db,
       destinations,
@@ -370,6 +423,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       runner,
       scheduler,
       alerts,
+      feed,
+      leases,
       plugins,
       pluginRuntime,
       close: async () => {
@@ -378,11 +433,44 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         await scheduler.stop();
         await engine.stop();
         await refusals.stop();
+        await relay?.stop();
         await db.destroy();
       },
     };
   } catch (error) {
+    await relay?.stop();
     await db.destroy();
     throw error;
   }
+}
+
+/**
+ * Alerts on a shared PostgreSQL: each process would evaluate every rule and send each notification, so the
+ * loop (evaluation, resending what a stop left pending) runs only in the process holding lease `alerts`.
+ * The API (rules, history, a test alert) answers on every process.
+ */
+function leased(
+  alerts: Alerts,
+  leases: LeaseManager | undefined,
+  renewMs: number | undefined,
+  logger: HubLogger,
+): Alerts {
+  if (!leases) return alerts;
+  const task = createLeasedTask({
+    leases,
+    name: 'alerts',
+    renewMs,
+    logger,
+    start: () => alerts.start(),
+    stop: () => alerts.stop(),
+  });
+  return {
+    ...alerts,
+    start: () => task.start(),
+    // Notifications an API call started (a rule's test, an evaluation asked for) settle in any process.
+    stop: async () => {
+      await task.stop();
+      await alerts.stop();
+    },
+  };
 }

@@ -8,9 +8,11 @@ import { createPostgresLimiterStore } from './db/postgres/stores.js';
  * not hand a tenant a fresh daily budget.
  * The limiter serialises its own calls, so read-then-add needs no lock here; all windows of one call are
  * written in one transaction (one disk sync per vendor call, not one per window).
+ * On PostgreSQL several hubs share the rows: that store reserves atomically on the database's clock
+ * (createPostgresLimiterStore), and `now` is not used there.
  */
 export function createSqliteLimiterStore(db: Db, now: () => number = Date.now): LimiterStore {
-  if (isPostgres(db)) return createPostgresLimiterStore(db, now);
+  if (isPostgres(db)) return createPostgresLimiterStore(db);
   const sqlite = sqliteOf(db);
   let lastPrune = 0;
   const read = sqlite.prepare('SELECT count FROM limiter_windows WHERE key = ? AND window_start = ?');

@@ -32,7 +32,16 @@ const hintOf = (key: string) => `…${key.slice(-4)}`;
  */
 export function createSources(
   db: Db,
-  deps: { now?: () => number; destinationExists: (id: string) => Promise<boolean> },
+  deps: {
+    now?: () => number;
+    destinationExists: (id: string) => Promise<boolean>;
+    /**
+     * Several processes share the database: a key the map does not know is looked up (another process may
+     * have just made it), and `onChange` tells the others to `forget` theirs after a key is rotated or removed.
+     */
+    shared?: boolean;
+    onChange?: () => void;
+  },
 ) {
   const now = deps.now ?? Date.now;
   const iso = () => new Date(now()).toISOString();
@@ -87,6 +96,7 @@ export function createSources(
       };
       await db.insertInto('sources').values(r).execute();
       byHash = undefined;
+      deps.onChange?.();
       return { source: view(r), writeKey };
     },
     async update(id: string, patch: { name?: string | undefined; destinationId?: string | null | undefined }) {
@@ -112,17 +122,28 @@ export function createSources(
         .where('id', '=', id)
         .execute();
       byHash = undefined;
+      deps.onChange?.();
       return { source: view(await row(id)), writeKey };
     },
     async remove(id: string) {
       const result = await db.deleteFrom('sources').where('id', '=', id).executeTakeFirst();
       if (result.numDeletedRows === 0n) throw new HubError('not_found', `No source with id ${id}`);
       byHash = undefined;
+      deps.onChange?.();
+    },
+    /** Drop the key map (another process changed the sources); the next request loads it again. */
+    forget() {
+      byHash = undefined;
     },
     /** Source id for a write key, or undefined. Hash lookup: no timing leak on the key's content. */
     async authenticate(writeKey: string): Promise<string | undefined> {
       const map = byHash ?? (await load());
-      return map.get(sha256Hex(writeKey));
+      const hash = sha256Hex(writeKey);
+      const known = map.get(hash);
+      if (known !== undefined || !deps.shared) return known;
+      const found = await db.selectFrom('sources').select('id').where('write_key_hash', '=', hash).executeTakeFirst();
+      if (found) map.set(hash, found.id);
+      return found?.id;
     },
   };
 }

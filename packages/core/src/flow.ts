@@ -263,7 +263,24 @@ export interface FlowService {
    * relative to the mount (`/objects/{id}`), for `api` and `hooks`. Without it the mount is undocumented.
    */
   openapi?(): ServiceOpenApi;
+  /**
+   * Work the service does on its own, apart from answering requests (a queue worker, a scan of stored
+   * events), which the hub runs in one process at a time. On SQLite (one process) it starts as soon as the
+   * service is created. On PostgreSQL, where several hubs share one database, it runs under the lease
+   * `service:<plugin id>`: `start` when this process takes the lease, `stop` when it loses it or the hub
+   * stops (before `stop` below). `api` and `hooks` keep answering in every process either way, so work they
+   * queue must be kept in the database for whichever process runs this. The lease can come back: `start`
+   * may be called again after `stop`. Work cut short by `stop` must stay where the next holder finds it.
+   */
+  background?: ServiceBackground;
+  /** Stop the whole service (its background work is stopped first). */
   stop?(): Promise<void>;
+}
+
+/** A service's background work (FlowService.background): started and stopped by the hub, maybe several times. */
+export interface ServiceBackground {
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 /** OpenAPI 3.1 path items of a service (see FlowService.openapi); paths are relative to its mount. */

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { isConnectorError } from './errors.js';
 import { DAY, HOUR, MINUTE, type WindowSpec } from './rate-limit-policy.js';
-import { createMemoryLimiterStore, createRateLimiter, type LimiterStore, slotMsOf, windowKey } from './rate-limiter.js';
+import {
+  createMemoryLimiterStore,
+  createRateLimiter,
+  decideReservation,
+  type LimiterStore,
+  type ReserveRequest,
+  type ReserveWindow,
+  reserveWindowsOf,
+  type SlotCount,
+  slotMsOf,
+  windowKey,
+} from './rate-limiter.js';
 
 const perMinute: WindowSpec = { limit: 100, windowMs: MINUTE, label: 'minute' };
 const perDay: WindowSpec = { limit: 50_000, windowMs: DAY, label: 'day' };
@@ -398,5 +409,190 @@ describe('acquire', () => {
     const waiting = day.acquire('acct', [perDay], { signal: controller.signal });
     setTimeout(() => controller.abort(), 10);
     await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+/**
+ * A store that reserves on its own clock (as a database shared by several processes does): the same
+ * counts as the memory store, decided by `decideReservation` at the store's now, in one step.
+ */
+function reservingStore(clock: { t: number }) {
+  const inner = createMemoryLimiterStore();
+  const requests: ReserveRequest[] = [];
+  const fills: ReserveWindow[] = [];
+  const slotsOf = (w: ReserveWindow, at: number) => {
+    const current = Math.floor(at / w.slotMs) * w.slotMs;
+    return (inner.range?.(w.key, current - w.back * w.slotMs, current) ?? []) as SlotCount[];
+  };
+  const entry = (w: ReserveWindow, at: number) => ({
+    key: w.key,
+    windowStart: Math.floor(at / w.slotMs) * w.slotMs,
+    windowMs: (w.back + 1) * w.slotMs,
+  });
+  const store: LimiterStore = {
+    get: () => {
+      throw new Error('a reserving store is not read by the limiter');
+    },
+    add: () => {
+      throw new Error('a reserving store is not added to by the limiter');
+    },
+    range: (key, from, to) => inner.range?.(key, from, to) ?? [],
+    async reserve(request) {
+      requests.push(request);
+      const at = clock.t;
+      const decision = decideReservation(
+        request.windows,
+        (key) => slotsOf(request.windows.find((w) => w.key === key) as ReserveWindow, at),
+        request.cost,
+        at,
+      );
+      if (!decision.ok) return { ...decision, now: at };
+      const unique = [...new Map(request.windows.map((w) => [w.key, w])).values()];
+      inner.add(
+        unique.map((w) => entry(w, at)),
+        request.cost,
+      );
+      return { ok: true, now: at };
+    },
+    async fill(w) {
+      fills.push(w);
+      const used = slotsOf(w, clock.t).reduce((n, s) => n + s.count, 0);
+      if (used < w.limit) inner.add([entry(w, clock.t)], w.limit - used);
+    },
+  };
+  return { store, requests, fills, inner };
+}
+
+/** A limiter whose clock is `offset` ms off the store's; both move together when it sleeps. */
+function offsetSetup(offset: number, start = T0 + 1_234) {
+  const db = { t: start };
+  const reserving = reservingStore(db);
+  const sleeps: number[] = [];
+  const limiter = createRateLimiter({
+    store: reserving.store,
+    now: () => db.t + offset,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      db.t += ms;
+    },
+  });
+  return { db, limiter, sleeps, ...reserving };
+}
+
+describe('a store that reserves atomically (several processes on one database)', () => {
+  it('hands the store every window as data, with the cost; the store takes "now"', async () => {
+    const { limiter, requests } = offsetSetup(0);
+    await limiter.acquire('acct', [perMinute, perDay], { cost: 2 });
+    expect(requests).toEqual([
+      {
+        cost: 2,
+        windows: [
+          { key: windowKey('acct', MINUTE), slotMs: 500, back: 121, limit: 100, perSlot: 1 },
+          { key: windowKey('acct', DAY), slotMs: 144_000, back: 601, limit: 50_000, perSlot: 84 },
+        ],
+      },
+    ]);
+    expect(reserveWindowsOf('acct', [perMinute, perDay])).toEqual(requests[0]?.windows);
+  });
+
+  it("waits for the store's waitUntil measured on the store's clock, whatever the process clock says", async () => {
+    for (const offset of [-30_000, 0, 30_000]) {
+      const { db, limiter, sleeps, fills } = offsetSetup(offset, T0 + 45_000);
+      await limiter.saturate('acct', perMinute);
+      expect(fills).toHaveLength(1);
+      await limiter.acquire('acct', [perMinute]);
+      // Full from the store's T0+45 s: room at T0+45 s + 61 s on its clock, 61 s later for every process.
+      expect(sleeps).toEqual([61_000]);
+      expect(db.t).toBe(T0 + 45_000 + 61_000);
+    }
+  });
+
+  it('answers tryAcquire on the caller clock, and which window blocks', async () => {
+    const { limiter } = offsetSetup(30_000, T0 + 5_000);
+    await limiter.saturate('acct', perDay);
+    const blocked = await limiter.tryAcquire('acct', [perMinute, perDay]);
+    expect(blocked).toMatchObject({ ok: false, window: perDay });
+    const daySlot = slotMsOf(DAY);
+    const storeEnd = Math.floor((T0 + 5_000) / daySlot) * daySlot + DAY + 2 * daySlot;
+    expect((blocked as { waitUntil: number }).waitUntil).toBe(storeEnd + 30_000);
+  });
+
+  it('grants exactly what the in-process limiter grants, call for call, at any clock offset', async () => {
+    const windows: WindowSpec[] = [
+      { limit: 7, windowMs: 10_000, label: 'ten seconds' },
+      { limit: 20, windowMs: MINUTE, label: 'minute' },
+    ];
+    const local = setup(T0 + 321);
+    const shared = offsetSetup(-17_000, T0 + 321);
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let i = 0; i < 400; i++) {
+      const step = Math.floor(random() * 900);
+      local.clock.t += step;
+      shared.db.t += step;
+      const cost = 1 + Math.floor(random() * 3);
+      const a = await local.limiter.tryAcquire('acct', windows, cost);
+      const b = await shared.limiter.tryAcquire('acct', windows, cost);
+      expect(b.ok).toBe(a.ok);
+      if (!a.ok && !b.ok) {
+        expect(b.window).toBe(a.window);
+        expect(b.waitUntil + 17_000).toBe(a.waitUntil);
+      }
+    }
+    expect(shared.requests).toHaveLength(400);
+  });
+
+  it('is all or nothing: what the store refuses it does not count', async () => {
+    const { limiter, inner } = offsetSetup(0, T0);
+    const windows: WindowSpec[] = [perMinute, { limit: 1, windowMs: DAY }];
+    expect(await take(limiter, 5, windows)).toBe(1);
+    expect(inner.size()).toBe(2);
+    // The minute had room for the four the day refused: none of them was counted there.
+    expect(inner.get([{ key: windowKey('acct', MINUTE), windowStart: T0 }])).toEqual([1]);
+  });
+
+  it('lets no call go when the store refuses the reservation (the work is no longer ours)', async () => {
+    const sleeps: number[] = [];
+    const limiter = createRateLimiter({
+      store: {
+        get: () => [],
+        add: () => {},
+        reserve: async () => {
+          throw new Error('lease lost');
+        },
+      },
+      now: () => T0,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    });
+    await expect(limiter.acquire('acct', [perMinute])).rejects.toThrow('lease lost');
+    // Even a bucket without windows asks the store: it is where the work's ownership is checked.
+    await expect(limiter.acquire('acct', [])).rejects.toThrow('lease lost');
+    expect(sleeps).toEqual([]);
+  });
+
+  it('still refuses a malformed cost or window before asking the store', async () => {
+    const { limiter, requests } = offsetSetup(0);
+    for (const cost of [0, 101]) {
+      const error = await limiter.tryAcquire('acct', [perMinute], cost).catch((e: unknown) => e);
+      expect(isConnectorError(error) && error.code).toBe('config');
+    }
+    const error = await limiter.saturate('acct', { limit: 1, windowMs: 0 }).catch((e: unknown) => e);
+    expect(isConnectorError(error) && error.code).toBe('config');
+    expect(requests).toEqual([]);
+  });
+});
+
+describe('usage with a store that has its own clock', () => {
+  it("reads the slots the store counted at its now, and answers resetsAt on the caller's clock", async () => {
+    const { db, limiter, store } = offsetSetup(-30_000, T0 + 10_000);
+    store.now = async () => db.t;
+    await limiter.acquire('acct', [perMinute]);
+    const [minute] = await limiter.usage('acct', [perMinute]);
+    expect(minute).toMatchObject({ used: 1, resetsAt: T0 + 10_000 + 61_000 - 30_000 });
   });
 });

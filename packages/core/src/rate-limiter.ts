@@ -19,7 +19,8 @@ import type { WindowSpec } from './rate-limit-policy.js';
  * slot (one per half second for 100/minute). A backlog then runs at ~98 calls a minute in every minute
  * after the first (100 per 61 s), while
  * a quiet destination's small windows still go at once. Counts live in a pluggable store so the hub can
- * keep them in SQLite and a restart does not reset a daily budget.
+ * keep them in SQLite and a restart does not reset a daily budget. A store shared by several processes
+ * (PostgreSQL) takes the decision itself, atomically and on its own clock (`reserve`, `decideReservation`).
  */
 
 export interface WindowRef {
@@ -39,6 +40,8 @@ export interface WindowEntry extends WindowRef {
  * key `(key, window_start)`: `get` selects counts (0 when no row), `add` upserts
  * `count = count + by`, and rows whose `window_start + windowMs` has passed may be deleted.
  * The limiter serializes its own calls, so a store needs no locking for a single process.
+ * A store shared by several processes implements `reserve` (and `fill`) instead: the limiter's
+ * serialization holds only inside one process.
  */
 export interface LimiterStore {
   /** Counts for the given windows, in the same order; 0 for a window never counted. */
@@ -52,7 +55,51 @@ export interface LimiterStore {
    * their counts (slots never counted may be left out). Without it the limiter asks `get` for each slot.
    */
   range?(key: string, from: number, to: number): Promise<SlotCount[]> | SlotCount[];
+  /**
+   * Optional: check and take a call's slots in one atomic step against every other user of the store
+   * (other processes included), on the store's own clock: exactly `decideReservation(request.windows,
+   * <the counted slots>, request.cost, <store now>)`, and when it is ok, `cost` added to the current slot
+   * of every distinct key (kept `(back + 1) * slotMs`). With it the limiter neither reads nor adds for
+   * `tryAcquire`/`acquire`, and does not serialize them (the store does, per key). It may reject (e.g.
+   * the work it runs for is no longer this process's): no call goes then.
+   */
+  reserve?(request: ReserveRequest): Promise<ReserveResult>;
+  /**
+   * Optional, with `reserve`: `saturate` as one atomic step on the store's clock: add to `window`'s current
+   * slot whatever its rolling count lacks to reach its limit.
+   */
+  fill?(window: ReserveWindow): Promise<void>;
+  /** Optional, with `reserve`: the store's clock, so `usage` reads the slots the reservations counted. */
+  now?(): Promise<number>;
 }
+
+/** One window of a call as the limiter hands it to a store: everything but "now", which is the store's. */
+export interface ReserveWindow {
+  /** The counter (`windowKey(account, windowMs)`); windows of equal length share it. */
+  key: string;
+  /** Slot length: the current slot at `t` starts at `floor(t / slotMs) * slotMs`. */
+  slotMs: number;
+  /** Slots before the current one that still count (the window plus a margin of one to two slots). */
+  back: number;
+  limit: number;
+  /** Most calls per slot once half of the window is used (spreads a backlog evenly). */
+  perSlot: number;
+}
+
+export interface ReserveRequest {
+  /** Every window of the call, in the caller's order; a call goes only if it fits all of them. */
+  windows: ReserveWindow[];
+  cost: number;
+}
+
+/**
+ * What a store's reservation answers. `now` is the store's clock at the reservation: a caller waits
+ * `waitUntil - now`, so its own clock may differ from the store's. `window` is the index of the blocking
+ * window in the request.
+ */
+export type ReserveResult = { ok: true; now: number } | { ok: false; now: number; waitUntil: number; window: number };
+
+export type ReservationDecision = { ok: true } | { ok: false; waitUntil: number; window: number };
 
 export interface SlotCount {
   windowStart: number;
@@ -106,40 +153,94 @@ export function slotMsOf(windowMs: number): number {
 }
 
 /** Where one window of an account is counted at a moment: its slots and the stretch they cover. */
-interface Span {
+interface Span extends ReserveWindow {
   window: WindowSpec;
-  key: string;
-  slotMs: number;
-  /** Slots before the current one that still count: the window plus a margin of one to two slots. */
-  back: number;
   current: number;
   from: number;
-  /** Most calls per slot once the window is half used (spreads a backlog evenly). */
-  perSlot: number;
+}
+
+/** The windows of a call as a store's reservation takes them (checked: a malformed window is refused). */
+export function reserveWindowsOf(account: string, windows: WindowSpec[]): ReserveWindow[] {
+  return windows.map((window) => {
+    checkWindow(window);
+    const slotMs = slotMsOf(window.windowMs);
+    return {
+      key: windowKey(account, window.windowMs),
+      slotMs,
+      back: Math.ceil(window.windowMs / slotMs) + 1,
+      limit: window.limit,
+      perSlot: Math.max(1, Math.ceil((window.limit * slotMs) / window.windowMs)),
+    };
+  });
+}
+
+/** The current slot of a window at `at` and the oldest slot that still counts. */
+function placeAt(w: ReserveWindow, at: number): { current: number; from: number } {
+  const current = Math.floor(at / w.slotMs) * w.slotMs;
+  return { current, from: current - w.back * w.slotMs };
 }
 
 function spanOf(account: string, window: WindowSpec, at: number): Span {
-  checkWindow(window);
-  const slotMs = slotMsOf(window.windowMs);
-  const back = Math.ceil(window.windowMs / slotMs) + 1;
-  const current = Math.floor(at / slotMs) * slotMs;
-  return {
-    window,
-    key: windowKey(account, window.windowMs),
-    slotMs,
-    back,
-    current,
-    from: current - back * slotMs,
-    perSlot: Math.max(1, Math.ceil((window.limit * slotMs) / window.windowMs)),
-  };
+  const [w] = reserveWindowsOf(account, [window]) as [ReserveWindow];
+  return { ...w, window, ...placeAt(w, at) };
 }
 
 /** The slot row to write: kept by the store for as long as it counts. */
-const entryOf = (span: Span): WindowEntry => ({
-  key: span.key,
-  windowStart: span.current,
-  windowMs: (span.back + 1) * span.slotMs,
+const entryOf = (w: ReserveWindow, current: number): WindowEntry => ({
+  key: w.key,
+  windowStart: current,
+  windowMs: (w.back + 1) * w.slotMs,
 });
+
+const sum = (slots: SlotCount[]) => slots.reduce((n, s) => n + s.count, 0);
+
+/** When a call of `cost` could go in this window, or undefined when it can go now. */
+function blockedUntil(w: ReserveWindow, current: number, slots: SlotCount[], cost: number): number | undefined {
+  const { limit } = w;
+  const used = sum(slots);
+  if (used + cost > limit) {
+    // Room comes back as the oldest slots stop counting.
+    let freed = 0;
+    for (const slot of slots) {
+      freed += slot.count;
+      if (used - freed + cost <= limit) return slot.windowStart + (w.back + 1) * w.slotMs;
+    }
+    return current + (w.back + 1) * w.slotMs;
+  }
+  const inSlot = slots.find((s) => s.windowStart === current)?.count ?? 0;
+  if (2 * used >= limit && inSlot > 0 && inSlot + cost > w.perSlot) return current + w.slotMs;
+  return undefined;
+}
+
+/**
+ * Whether a call of `cost` fits every window at `at`, given each key's counted slots (`slotsOf`; only
+ * those from the oldest still counting to the current one matter). All or nothing: blocked, it answers
+ * the latest time any window frees room and which window that is (the first of equal ones). Pure: the
+ * in-process limiter and a store's own reservation (the PostgreSQL function mirrors it) decide alike.
+ */
+export function decideReservation(
+  windows: ReserveWindow[],
+  slotsOf: (key: string) => SlotCount[],
+  cost: number,
+  at: number,
+): ReservationDecision {
+  let blocking: { window: number; end: number } | undefined;
+  windows.forEach((w, index) => {
+    const { current, from } = placeAt(w, at);
+    const slots = slotsOf(w.key)
+      .filter((s) => s.count > 0 && s.windowStart >= from && s.windowStart <= current)
+      .sort((a, b) => a.windowStart - b.windowStart);
+    const end = blockedUntil(w, current, slots, cost);
+    if (end !== undefined && (!blocking || end > blocking.end)) blocking = { window: index, end };
+  });
+  return blocking ? { ok: false, waitUntil: blocking.end, window: blocking.window } : { ok: true };
+}
+
+/** What `acquire` needs of one attempt: the answer in the caller's clock, and how long to wait. */
+interface Attempt {
+  result: AcquireResult;
+  waitMs: number;
+}
 
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { store, now } = options;
@@ -174,27 +275,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     return out;
   }
 
-  const sum = (slots: SlotCount[]) => slots.reduce((n, s) => n + s.count, 0);
-
-  /** When a call of `cost` could go in this span, or undefined when it can go now. */
-  function blockedUntil(span: Span, slots: SlotCount[], cost: number): number | undefined {
-    const { limit } = span.window;
-    const used = sum(slots);
-    if (used + cost > limit) {
-      // Room comes back as the oldest slots stop counting.
-      let freed = 0;
-      for (const slot of slots) {
-        freed += slot.count;
-        if (used - freed + cost <= limit) return slot.windowStart + (span.back + 1) * span.slotMs;
-      }
-      return span.current + (span.back + 1) * span.slotMs;
-    }
-    const inSlot = slots.find((s) => s.windowStart === span.current)?.count ?? 0;
-    if (2 * used >= limit && inSlot > 0 && inSlot + cost > span.perSlot) return span.current + span.slotMs;
-    return undefined;
-  }
-
-  async function tryAcquireNow(account: string, windows: WindowSpec[], cost: number): Promise<AcquireResult> {
+  function checkCost(account: string, windows: WindowSpec[], cost: number): void {
     if (!Number.isInteger(cost) || cost < 1) {
       throw new ConnectorError('config', `Rate limiter cost must be a whole number of at least 1 (got ${cost})`);
     }
@@ -206,43 +287,72 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         );
       }
     }
-    const { located, unique } = locate(account, windows, now());
+  }
+
+  /** Read, decide and add, on this process's clock: safe because calls are serialized (single process). */
+  async function tryAcquireNow(account: string, windows: WindowSpec[], cost: number): Promise<AcquireResult> {
+    checkCost(account, windows, cost);
+    const at = now();
+    const { located, unique } = locate(account, windows, at);
     const counts = await countsOf(unique);
-    let blocking: { window: WindowSpec; end: number } | undefined;
-    for (const span of located) {
-      const end = blockedUntil(span, counts.get(span.key) ?? [], cost);
-      if (end !== undefined && (!blocking || end > blocking.end)) blocking = { window: span.window, end };
+    const decision = decideReservation(located, (key) => counts.get(key) ?? [], cost, at);
+    if (!decision.ok) {
+      return { ok: false, waitUntil: decision.waitUntil, window: windows[decision.window] as WindowSpec };
     }
-    if (blocking) return { ok: false, waitUntil: blocking.end, window: blocking.window };
-    if (unique.length > 0) await store.add(unique.map(entryOf), cost);
+    const entries = unique.map((span) => entryOf(span, span.current));
+    if (entries.length > 0) await store.add(entries, cost);
     return { ok: true };
   }
 
+  async function attempt(account: string, windows: WindowSpec[], cost: number): Promise<Attempt> {
+    const reserve = store.reserve?.bind(store);
+    if (!reserve) {
+      const result = await serialize(() => tryAcquireNow(account, windows, cost));
+      return { result, waitMs: result.ok ? 0 : Math.max(0, result.waitUntil - now()) };
+    }
+    // The store decides atomically on its own clock; the wait is measured on that clock too, and the
+    // answer is moved onto ours, so processes whose clocks disagree still count the same slots.
+    checkCost(account, windows, cost);
+    const answer = await reserve({ windows: reserveWindowsOf(account, windows), cost });
+    if (answer.ok) return { result: { ok: true }, waitMs: 0 };
+    const waitMs = Math.max(0, answer.waitUntil - answer.now);
+    return {
+      result: { ok: false, waitUntil: now() + waitMs, window: windows[answer.window] as WindowSpec },
+      waitMs,
+    };
+  }
+
   return {
-    tryAcquire(account, windows, cost = 1) {
-      return serialize(() => tryAcquireNow(account, windows, cost));
+    async tryAcquire(account, windows, cost = 1) {
+      return (await attempt(account, windows, cost)).result;
     },
 
     async acquire(account, windows, { cost = 1, signal } = {}) {
       for (;;) {
         signal?.throwIfAborted();
-        const result = await serialize(() => tryAcquireNow(account, windows, cost));
+        const { result, waitMs } = await attempt(account, windows, cost);
         if (result.ok) return;
-        await sleep(Math.max(0, result.waitUntil - now()), signal);
+        // Never inside a transaction or a lock: the store's step is over before the wait starts.
+        await sleep(waitMs, signal);
       }
     },
 
-    saturate(account, window) {
+    async saturate(account, window) {
+      const [w] = reserveWindowsOf(account, [window]) as [ReserveWindow];
+      if (store.fill) return store.fill(w);
       return serialize(async () => {
         const span = spanOf(account, window, now());
         const used = sum(await slotsOf(span));
-        if (used < window.limit) await store.add([entryOf(span)], window.limit - used);
+        if (used < window.limit) await store.add([entryOf(span, span.current)], window.limit - used);
       });
     },
 
     usage(account, windows) {
       return serialize(async () => {
-        const at = now();
+        // Counted where the store counts: on its clock when it has one (shown on ours).
+        const local = now();
+        const at = store.now ? await store.now() : local;
+        const shift = local - at;
         const { located, unique } = locate(account, windows, at);
         const counts = await countsOf(unique);
         return located.map((span) => {
@@ -254,7 +364,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
             used,
             limit: span.window.limit,
             remaining: Math.max(0, span.window.limit - used),
-            resetsAt: oldest ? oldest.windowStart + (span.back + 1) * span.slotMs : at,
+            resetsAt: (oldest ? oldest.windowStart + (span.back + 1) * span.slotMs : at) + shift,
           };
         });
       });

@@ -6,7 +6,10 @@ import {
   createUsageBudget,
   decideUsage,
   type UsageBudgetRule,
+  type UsageChange,
+  type UsageDecision,
   type UsageState,
+  type UsageStore,
   usageLines,
 } from './usage-budget.js';
 
@@ -159,5 +162,101 @@ describe('usage budget: reports and acquire', () => {
     // 495..499 go back to back; from 500 on the pace applies.
     expect(results.filter((r) => r.ok)).toHaveLength(5);
     expect(await budget.status('a', rule)).toMatchObject({ used: 495, spentSince: 5, state: 'slowing' });
+  });
+});
+
+/**
+ * A usage store shared by several processes, as the hub's PostgreSQL one is: `update` runs read-decide-write
+ * under a lock of the account, on the store's clock; `get`/`put` yield to the event loop like a driver.
+ */
+function sharedStore(clock: { t: number }, atomic: boolean) {
+  const inner = createMemoryUsageStore();
+  const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+  let lock: Promise<unknown> = Promise.resolve();
+  const store: UsageStore = {
+    async get(account) {
+      await tick();
+      return inner.get(account);
+    },
+    async put(account, state) {
+      await tick();
+      inner.put(account, state);
+    },
+  };
+  if (atomic) {
+    store.update = <T>(account: string, change: UsageChange<T>) => {
+      const run = lock.then(async () => {
+        await tick();
+        const at = clock.t;
+        const out = change(inner.get(account) as UsageState | undefined, at);
+        if (out.state) inner.put(account, out.state);
+        return { result: out.result, now: at };
+      });
+      lock = run.catch(() => undefined);
+      return run;
+    };
+  }
+  return store;
+}
+
+describe('usage budget: one store shared by several processes', () => {
+  /** Three budgets (three processes) on one store, their clocks `offsets` ms off the store's. */
+  function processes(atomic: boolean, offsets = [0, 0, 0]) {
+    const db = { t: T0 };
+    const store = sharedStore(db, atomic);
+    const sleeps: number[] = [];
+    const budgets = offsets.map((offset) =>
+      createUsageBudget({
+        store,
+        now: () => db.t + offset,
+        sleep: async (ms) => {
+          sleeps.push(ms);
+          db.t += ms;
+        },
+      }),
+    );
+    return { db, store, sleeps, budgets };
+  }
+
+  it('counts every call once across processes, so together they stop at the line (one store step each)', async () => {
+    const { budgets } = processes(true);
+    await budgets[0]?.report('a', { used: 495, limit: 1000, windowMs: DAY });
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => budgets[i % 3]?.tryAcquire('a', rule) as Promise<UsageDecision>),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(5);
+    expect(await budgets[2]?.status('a', rule)).toMatchObject({ used: 495, spentSince: 5 });
+  });
+
+  it('without the store step, separate processes double-spend (why the shared store has one)', async () => {
+    const { budgets } = processes(false);
+    await budgets[0]?.report('a', { used: 495, limit: 1000, windowMs: DAY });
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => budgets[i % 3]?.tryAcquire('a', rule) as Promise<UsageDecision>),
+    );
+    expect(results.filter((r) => r.ok).length).toBeGreaterThan(5);
+  });
+
+  it("paces on the store's clock: a process whose clock is off waits as long as the others", async () => {
+    const { db, sleeps, budgets } = processes(true, [0, 30_000, -30_000]);
+    // 800,000 of 1,000,000 used, stop at 900,000: one call every 865 ms for every process together.
+    await budgets[0]?.report('a', { used: 800_000, limit: 1_000_000, windowMs: DAY });
+    for (const budget of budgets) await budget.acquire('a', rule);
+    expect(sleeps).toEqual([865, 865]);
+    expect(db.t).toBe(T0 + 2 * 865);
+  });
+
+  it("keeps the vendor's hold on the store's clock: every process waits until the same moment", async () => {
+    const { db, budgets } = processes(true, [0, 30_000, -30_000]);
+    // The process 30 s ahead read a refusal "until an hour from now" on its clock.
+    await budgets[1]?.report('a', { exhaustedUntil: T0 + 30_000 + HOUR });
+    expect(await budgets[2]?.tryAcquire('a', rule)).toEqual({
+      ok: false,
+      reason: 'exhausted',
+      waitUntil: T0 - 30_000 + HOUR,
+    });
+    expect(await budgets[0]?.status('a', rule)).toMatchObject({ state: 'exhausted', nextCallAt: T0 + HOUR });
+    db.t = T0 + HOUR;
+    expect(await budgets[2]?.tryAcquire('a', rule)).toEqual({ ok: true });
   });
 });

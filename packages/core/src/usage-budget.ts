@@ -72,7 +72,20 @@ export interface UsageState {
 export interface UsageStore {
   get(account: string): Promise<UsageState | undefined> | UsageState | undefined;
   put(account: string, state: UsageState): Promise<void> | void;
+  /**
+   * Optional, for a store several processes share: read, decide and replace one account's state as one
+   * step against every other caller, on the store's clock. `change` gets the state and the store's now and
+   * answers the state to keep (none: leave it) and a result; it only decides, so a store may call it more
+   * than once (e.g. first on an unlocked read, again under a lock when it wants a change). Without
+   * `update` the budget reads and puts, which is safe only inside one process (it serializes its calls).
+   */
+  update?<T>(account: string, change: UsageChange<T>): Promise<{ result: T; now: number }>;
 }
+
+export type UsageChange<T> = (
+  state: UsageState | undefined,
+  now: number,
+) => { state?: UsageState | undefined; result: T };
 
 export type UsageReason = 'pacing' | 'stopped' | 'exhausted';
 
@@ -203,72 +216,93 @@ export function createUsageBudget(options: UsageBudgetOptions): UsageBudget {
     return run;
   }
 
-  async function tryAcquireNow(account: string, rule: UsageBudgetRule): Promise<UsageDecision> {
-    const at = now();
-    const state = await store.get(account);
-    const decision = decideUsage(state, rule, at);
-    if (decision.ok && current(state, at)) {
-      await store.put(account, { ...state, spentSince: state.spentSince + 1, lastCallAt: at });
+  /**
+   * One read-decide-write of `account`. `change` decides at `at`, the store's clock when it has `update`
+   * (every process then keeps its times on one clock), else ours; `shift` turns a time of that clock into
+   * one of ours (add it) and back (subtract it).
+   */
+  function step<T>(
+    account: string,
+    change: (state: UsageState | undefined, at: number, shift: number) => { state?: UsageState | undefined; result: T },
+  ): Promise<T> {
+    if (store.update) {
+      const local = now();
+      return store.update(account, (state, at) => change(state, at, local - at)).then((r) => r.result);
     }
-    return decision;
+    return serialize(async () => {
+      const at = now();
+      const out = change(await store.get(account), at, 0);
+      if (out.state) await store.put(account, out.state);
+      return out.result;
+    });
+  }
+
+  /** The decision on our clock, how long to wait (measured on the deciding clock) and the state it read. */
+  function tryAcquireNow(account: string, rule: UsageBudgetRule) {
+    return step(account, (state, at, shift) => {
+      const decision = decideUsage(state, rule, at);
+      const next =
+        decision.ok && current(state, at) ? { ...state, spentSince: state.spentSince + 1, lastCallAt: at } : undefined;
+      const waitMs = decision.ok ? 0 : decision.waitUntil - at;
+      const local: UsageDecision = decision.ok ? decision : { ...decision, waitUntil: decision.waitUntil + shift };
+      return { state: next, result: { decision: local, waitMs, state } };
+    });
   }
 
   return {
-    report(account, report) {
-      return serialize(async () => {
-        if (!validReport(report)) return;
-        const at = now();
-        const before = await store.get(account);
-        const hold = report.exhaustedUntil ?? 0;
+    async report(account, report) {
+      if (!validReport(report)) return;
+      await step(account, (before, at, shift) => {
+        // The vendor's hold was put on our clock by the connector; kept on the deciding one.
+        const hold = report.exhaustedUntil === undefined ? 0 : report.exhaustedUntil - shift;
         if ('used' in report) {
-          await store.put(account, {
-            used: Math.round(report.used),
-            limit: Math.round(report.limit),
-            windowMs: Math.round(report.windowMs),
-            reportedAt: at,
-            spentSince: 0,
-            lastCallAt: before?.lastCallAt ?? 0,
-            // A hold lasts its time even if a call answered meanwhile: that call may have gone before the refusal.
-            holdUntil: Math.max(hold, before && before.holdUntil > at ? before.holdUntil : 0),
-          });
-          return;
+          return {
+            result: undefined,
+            state: {
+              used: Math.round(report.used),
+              limit: Math.round(report.limit),
+              windowMs: Math.round(report.windowMs),
+              reportedAt: at,
+              spentSince: 0,
+              lastCallAt: before?.lastCallAt ?? 0,
+              // A hold lasts its time even if a call answered meanwhile: that call may have gone before the refusal.
+              holdUntil: Math.max(hold, before && before.holdUntil > at ? before.holdUntil : 0),
+            },
+          };
         }
         const known = current(before, at) ? before : undefined;
-        await store.put(account, {
-          used: known?.used ?? 0,
-          limit: known?.limit ?? 0,
-          windowMs: known?.windowMs ?? Math.max(1, hold - at),
-          reportedAt: known?.reportedAt ?? at,
-          spentSince: known?.spentSince ?? 0,
-          lastCallAt: before?.lastCallAt ?? 0,
-          holdUntil: Math.max(hold, known?.holdUntil ?? 0),
-        });
+        return {
+          result: undefined,
+          state: {
+            used: known?.used ?? 0,
+            limit: known?.limit ?? 0,
+            windowMs: known?.windowMs ?? Math.max(1, hold - at),
+            reportedAt: known?.reportedAt ?? at,
+            spentSince: known?.spentSince ?? 0,
+            lastCallAt: before?.lastCallAt ?? 0,
+            holdUntil: Math.max(hold, known?.holdUntil ?? 0),
+          },
+        };
       });
     },
 
-    tryAcquire(account, rule) {
-      return serialize(() => tryAcquireNow(account, rule));
+    async tryAcquire(account, rule) {
+      return (await tryAcquireNow(account, rule)).decision;
     },
 
     async acquire(account, rule, { signal, maxWaitMs = defaultMaxWait } = {}) {
       for (;;) {
         signal?.throwIfAborted();
-        const decision = await serialize(() => tryAcquireNow(account, rule));
+        const { decision, waitMs, state } = await tryAcquireNow(account, rule);
         if (decision.ok) return;
-        const wait = decision.waitUntil - now();
-        if (wait > maxWaitMs) {
-          const state = await store.get(account);
-          throw budgetError(decision, state ?? emptyState(), rule);
-        }
-        await sleep(Math.max(0, wait), signal);
+        if (waitMs > maxWaitMs) throw budgetError(decision, state ?? emptyState(), rule);
+        await sleep(Math.max(0, waitMs), signal);
       }
     },
 
     status(account, rule) {
-      return serialize(async () => {
-        const at = now();
-        const state = await store.get(account);
-        if (!current(state, at)) return null;
+      return step(account, (state, at, shift) => {
+        if (!current(state, at)) return { result: null };
         const { slowLine, stopLine } = usageLines(state.limit, rule);
         const used = state.used + state.spentSince;
         const decision = decideUsage(state, rule, at);
@@ -280,18 +314,19 @@ export function createUsageBudget(options: UsageBudgetOptions): UsageBudget {
               : state.limit > 0 && used >= slowLine
                 ? 'slowing'
                 : 'normal';
-        return {
+        const status: UsageStatus = {
           used: state.used,
           limit: state.limit,
           remaining: Math.max(0, state.limit - used),
           windowMs: state.windowMs,
-          reportedAt: state.reportedAt,
+          reportedAt: state.reportedAt + shift,
           spentSince: state.spentSince,
           slowLine,
           stopLine,
           state: label,
-          nextCallAt: decision.ok ? null : decision.waitUntil,
+          nextCallAt: decision.ok ? null : decision.waitUntil + shift,
         };
+        return { result: status };
       });
     },
   };

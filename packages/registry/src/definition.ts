@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { messageOf } from './errors.js';
 import { pipelineKindSchema } from './kind-schema.js';
 import { fn, problemsOf, semver, slug, zodSchema } from './shapes.js';
+import { PARSE_ONCE } from './parse-once.js';
 
 /** Options every JSON Schema of a connector is produced with (see `describe`). */
 export const JSON_SCHEMA_OPTIONS = { io: 'input', unrepresentable: 'any' } as const;
@@ -131,7 +132,7 @@ export const connectorDefinitionSchema = connectorShapeSchema.superRefine((def, 
 /** Adds an issue for each form (a zod schema, or undefined: none) that cannot be turned into JSON Schema. */
 export function checkForms(forms: Array<[PropertyKey[], unknown]>, ctx: z.RefinementCtx): void {
   for (const [path, schema] of forms) {
-    if (!zodSchema.safeParse(schema).success) continue; // none, or not a schema: the shape reports that
+    if (!zodSchema.safeParse(schema, PARSE_ONCE).success) continue; // none, or not a schema: the shape reports that
     try {
       toJsonSchema(schema as z.ZodType);
     } catch (error) {
@@ -154,7 +155,7 @@ export type DefinitionCheck = { ok: true; definition: ConnectorDefinition } | { 
 /** Validates a connector's default export; problems read `path: message`. Keeps the original object. */
 export function checkDefinition(value: unknown, options: CheckOptions = {}): DefinitionCheck {
   const schema = options.forms === false ? connectorShapeSchema : connectorDefinitionSchema;
-  const parsed = schema.safeParse(value);
+  const parsed = schema.safeParse(value, PARSE_ONCE);
   if (parsed.success) return { ok: true, definition: value as ConnectorDefinition };
   return {
     ok: false,

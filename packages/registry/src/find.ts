@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { resolveEntry } from './entry.js';
 import { messageOf, RegistryError } from './errors.js';
+import { PARSE_ONCE } from './parse-once.js';
 
 /** A package whose package.json declares `"synchub": { "connector": "./path/to/entry" }`. */
 export interface ConnectorPackage {
@@ -80,35 +81,60 @@ export async function scanPackages<T>(
 }
 
 /** The folders under `dir` that may hold a package, in a stable order. */
-export async function packageFolders(dir: string): Promise<string[]> {
+export const packageFolders = sharedWhileInFlight(async (dir: string): Promise<string[]> => {
   if (!(await isDirectory(dir))) return [];
   if (await exists(path.join(dir, 'package.json'))) return [dir];
-  const folders: string[] = [];
-  for (const name of await childNames(dir)) {
-    const full = path.join(dir, name);
-    if (!(await isDirectory(full))) continue;
-    if (!name.startsWith('@')) {
-      folders.push(full);
-      continue;
+  // The children are looked at concurrently (a node_modules holds dozens), then kept in name order.
+  const listed = await Promise.all(
+    (await childNames(dir)).map(async (name): Promise<string[]> => {
+      const full = path.join(dir, name);
+      if (!(await isDirectory(full))) return [];
+      if (!name.startsWith('@')) return [full];
+      const scoped = await Promise.all(
+        (await childNames(full)).map(async (child) => {
+          const scopedFull = path.join(full, child);
+          return (await isDirectory(scopedFull)) ? [scopedFull] : [];
+        }),
+      );
+      return scoped.flat();
+    }),
+  );
+  return listed.flat();
+});
+
+/** A candidate folder's real path and package.json text (null: not a package), as both scans read it. */
+export const readManifest = sharedWhileInFlight(
+  async (folder: string): Promise<{ realDir: string; text: string | null } | null> => {
+    const realDir = await realpath(folder).catch(() => null);
+    if (realDir === null) return null;
+    const text = await readFile(path.join(realDir, 'package.json'), 'utf8').catch(() => null);
+    return { realDir, text };
+  },
+);
+
+/**
+ * Concurrent calls of `fn` with one key share a single call while it is in flight: the hub finds connectors
+ * and flows at once, over the same folders, and each would otherwise list them and read every package.json
+ * itself. Nothing is kept once the call settles, so a later scan sees the folders as they are then.
+ */
+function sharedWhileInFlight<T>(fn: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const inFlight = new Map<string, Promise<T>>();
+  return (key) => {
+    let call = inFlight.get(key);
+    if (!call) {
+      call = fn(key).finally(() => inFlight.delete(key));
+      inFlight.set(key, call);
     }
-    for (const scoped of await childNames(full)) {
-      const scopedFull = path.join(full, scoped);
-      if (await isDirectory(scopedFull)) folders.push(scopedFull);
-    }
-  }
-  return folders;
+    return call;
+  };
 }
 
 async function inspectPackage(folder: string, options: FindOptions): Promise<Inspected<ConnectorPackage> | null> {
-  const realDir = await realpath(folder).catch(() => null);
-  if (realDir === null) return null;
+  const read = await readManifest(folder);
+  // null text: not a package (e.g. `.bin`-like folders, leftovers).
+  if (read === null || read.text === null) return null;
+  const { realDir, text } = read;
   const manifestPath = path.join(realDir, 'package.json');
-  let text: string;
-  try {
-    text = await readFile(manifestPath, 'utf8');
-  } catch {
-    return null; // not a package (e.g. `.bin`-like folders, leftovers)
-  }
   const label = path.basename(realDir);
   let manifest: unknown;
   try {
@@ -123,7 +149,7 @@ async function inspectPackage(folder: string, options: FindOptions): Promise<Ins
   if (typeof packageName !== 'string' || packageName === '') {
     return { realDir, error: invalid(label, `the package at ${realDir} declares "synchub" but has no name`) };
   }
-  const key = synchubKeySchema.safeParse(manifest.synchub);
+  const key = synchubKeySchema.safeParse(manifest.synchub, PARSE_ONCE);
   if (!key.success) {
     const issues = key.error.issues.map((issue) => `${['synchub', ...issue.path].join('.')}: ${issue.message}`);
     return {

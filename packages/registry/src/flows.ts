@@ -1,5 +1,3 @@
-import { readFile, realpath } from 'node:fs/promises';
-import path from 'node:path';
 import {
   CONTRACT_VERSION,
   type FlowDestination,
@@ -10,11 +8,12 @@ import { z } from 'zod';
 import { type CheckOptions, checkForms, destinationSchema } from './definition.js';
 import { resolveEntry } from './entry.js';
 import { RegistryError } from './errors.js';
-import { type FindOptions, type Inspected, scanPackages, synchubKeySchema } from './find.js';
+import { type FindOptions, type Inspected, readManifest, scanPackages, synchubKeySchema } from './find.js';
 import { pipelineKindSchema } from './kind-schema.js';
 import type { LoadOptions } from './load.js';
 import { type EntryKind, type LoadedEntry, loadEntries } from './load-entries.js';
 import { fn, problemsOf, semver, slug } from './shapes.js';
+import { PARSE_ONCE } from './parse-once.js';
 
 /**
  * Flow plugins: packages whose package.json has `"synchub": { "flows": "./dist/index.js" }` and whose
@@ -78,7 +77,7 @@ export type FlowsCheck = { ok: true; definition: FlowPluginDefinition } | { ok: 
 
 /** Validates a flows entry's default export; problems read `path: message`. Keeps the original object. */
 export function checkFlows(value: unknown, options: CheckOptions = {}): FlowsCheck {
-  const parsed = (options.forms === false ? flowShapeSchema : flowPluginSchema).safeParse(value);
+  const parsed = (options.forms === false ? flowShapeSchema : flowPluginSchema).safeParse(value, PARSE_ONCE);
   if (parsed.success) return { ok: true, definition: value as FlowPluginDefinition };
   return { ok: false, problems: problemsOf(parsed.error) };
 }
@@ -105,17 +104,18 @@ export async function findFlowPackages(
 }
 
 async function inspectFlows(folder: string, options: FindOptions): Promise<Inspected<FlowPackage> | null> {
-  const realDir = await realpath(folder).catch(() => null);
-  if (realDir === null) return null;
+  const read = await readManifest(folder);
+  if (read === null || read.text === null) return null;
+  const { realDir } = read;
   let manifest: unknown;
   try {
-    manifest = JSON.parse(await readFile(path.join(realDir, 'package.json'), 'utf8'));
+    manifest = JSON.parse(read.text);
   } catch {
     return null;
   }
   if (typeof manifest !== 'object' || manifest === null || !('synchub' in manifest)) return null;
   const packageName = (manifest as { name?: unknown }).name;
-  const key = synchubKeySchema.safeParse(manifest.synchub);
+  const key = synchubKeySchema.safeParse(manifest.synchub, PARSE_ONCE);
   if (typeof packageName !== 'string' || packageName === '' || !key.success) return null;
   if (key.data.flows === undefined) return null;
   const resolved = await resolveEntry({

@@ -2,8 +2,8 @@
 // plugin's import of a shared package resolves to the host's copy. Plain JavaScript because Node loads it on
 // its hooks thread without any TypeScript loader (the same file serves the hub from source and compiled).
 
-/** @type {{ roots: string[]; packages: string[]; host: string }} */
-let options = { roots: [], packages: [], host: '' };
+/** @type {{ roots: string[]; packages: string[]; redirects: Record<string, string>; host: string }} */
+let options = { roots: [], packages: [], redirects: {}, host: '' };
 
 /** @param {typeof options} data */
 export async function initialize(data) {
@@ -21,6 +21,14 @@ const isShared = (specifier) => options.packages.some((name) => specifier === na
 export async function resolve(specifier, context, nextResolve) {
   const parent = context.parentURL;
   if (parent !== undefined && isShared(specifier) && options.roots.some((root) => parent.startsWith(root))) {
+    const redirect = Object.hasOwn(options.redirects, specifier) ? options.redirects[specifier] : undefined;
+    if (redirect !== undefined) {
+      try {
+        return await nextResolve(redirect, { ...context, parentURL: options.host });
+      } catch {
+        // The host has no such module: the shared package itself, below.
+      }
+    }
     try {
       // As if the host imported it: the host's copy, under the process's own conditions.
       return await nextResolve(specifier, { ...context, parentURL: options.host });

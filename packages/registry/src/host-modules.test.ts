@@ -59,6 +59,17 @@ beforeAll(async () => {
   });
   await pkg('plugins/node_modules/only', 'only', { 'index.js': 'export const only = "plugin";' });
   await pkg('plugins/node_modules/bare', 'bare', { 'index.js': reporter('export { who } from "shared";') });
+  // A second host whose @synchub/core has the one-file zod (`@synchub/core/zod`), as the compiled hub's has.
+  await pkg('host2', 'host2', { 'main.js': 'export const zod = import.meta.resolve("zod");' });
+  await mkdir(path.join(root, 'host2/node_modules/@synchub/core'), { recursive: true });
+  await writeFile(
+    path.join(root, 'host2/node_modules/@synchub/core/package.json'),
+    JSON.stringify({ name: '@synchub/core', type: 'module', exports: { '.': './index.js', './zod': './zod.js' } }),
+  );
+  await writeFile(path.join(root, 'host2/node_modules/@synchub/core/index.js'), 'export const core = true;');
+  await writeFile(path.join(root, 'host2/node_modules/@synchub/core/zod.js'), 'export const who = "core-zod";');
+  await symlink(zodDir, path.join(root, 'host2/node_modules/zod'), 'dir');
+  await pkg('plugins/node_modules/zodded', 'zodded', { 'index.js': reporter('export { who } from "zod";') });
   // Outside the plugin folder (a sibling whose name starts the same): untouched.
   await pkg('plugins-old/node_modules/own', 'own', { 'index.js': 'export { who } from "shared";' });
   await pkg('plugins-old/node_modules/shared', 'shared', { 'index.js': 'export const who = "outside";' });
@@ -121,6 +132,19 @@ console.log(JSON.stringify({ bare: bare.who, outside: outside.who }));`,
 console.log(JSON.stringify({ who: own.who, extra: own.extra }));`,
     );
     expect(out).toEqual({ who: 'plugin', extra: 'plugin' });
+  });
+
+  it('gives a plugin’s `zod` the host’s one-file copy from @synchub/core when the host has it', async () => {
+    const out = await inNode(
+      JSON.stringify({
+        dirs: [path.join(root, 'plugins')],
+        host: pathToFileURL(path.join(root, 'host2/main.js')).href,
+      }),
+      `const zodded = await load('plugins/node_modules/zodded/index.js');
+console.log(JSON.stringify({ who: zodded.who, zod: zodded.resolved('zod') }));`,
+    );
+    expect(out.who).toBe('core-zod');
+    expect(out.zod).toBe(pathToFileURL(path.join(root, 'host2/node_modules/@synchub/core/zod.js')).href);
   });
 
   it('falls back to the plugin’s own copy when the host has none', async () => {

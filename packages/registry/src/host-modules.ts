@@ -6,6 +6,13 @@ import { pathToFileURL } from 'node:url';
 /** The packages a plugin shares with the host by default: the contract and the schemas it is written in. */
 export const SHARED_PACKAGES: readonly string[] = ['@synchub/core', 'zod'];
 
+/**
+ * Imports a plugin's `import` of a shared package is given instead, when the host has them: `zod` is the
+ * one-file copy the host's compiled packages use (`@synchub/core/zod`, see packages/core/src/zod.ts), so a
+ * plugin's schemas come from the same zod module as the host's, not from a second load of zod's own files.
+ */
+export const SHARED_REDIRECTS: Readonly<Record<string, string>> = { zod: '@synchub/core/zod' };
+
 export interface ShareHostModulesOptions {
   /** Folders of plugins (e.g. `SYNCHUB_PLUGIN_DIR`): imports from any file under them are redirected. */
   dirs: readonly string[];
@@ -13,6 +20,8 @@ export interface ShareHostModulesOptions {
   host: string | URL;
   /** Bare specifiers shared, subpaths included (`zod/v4`); default SHARED_PACKAGES. */
   packages?: readonly string[] | undefined;
+  /** Specifiers resolved as another the host has (exact match; default SHARED_REDIRECTS). */
+  redirects?: Readonly<Record<string, string>> | undefined;
 }
 
 const registered = new Set<string>();
@@ -44,6 +53,7 @@ export function shareHostModules(options: ShareHostModulesOptions): void {
   const data = {
     roots: [...roots].sort(),
     packages: [...(options.packages ?? SHARED_PACKAGES)],
+    redirects: { ...(options.redirects ?? SHARED_REDIRECTS) },
     host: String(options.host),
   };
   const key = JSON.stringify(data);

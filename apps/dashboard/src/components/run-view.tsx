@@ -12,7 +12,14 @@ import { Time } from './time.js';
 // One run as the Pipelines page and the sync form show it: status, counts and reasons, cursor, error,
 // details, and (for syncs) the outcome of each record.
 
-export const RUN_BADGE = { completed: 'ok', failed: 'failed', running: 'neutral', never: 'neutral' } as const;
+export const RUN_BADGE = {
+  completed: 'ok',
+  failed: 'failed',
+  running: 'neutral',
+  // Retried by the hub: not the pipeline's failure.
+  interrupted: 'neutral',
+  never: 'neutral',
+} as const;
 
 const COUNT_LABELS = { read: 'Read', written: 'Written', skipped: 'Skipped', failed: 'Failed' } as const;
 

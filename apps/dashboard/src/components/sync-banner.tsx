@@ -12,7 +12,13 @@ export interface BannerRow {
 
 export type Outcome = { ok: boolean; text: string };
 
-const BADGE: Record<RunState, string> = { running: 'running', completed: 'ok', failed: 'failed', never: 'neutral' };
+const BADGE: Record<RunState, string> = {
+  running: 'running',
+  completed: 'ok',
+  failed: 'failed',
+  interrupted: 'neutral',
+  never: 'neutral',
+};
 
 export function RunBadge({ state }: { state: RunState }) {
   return <span class={`badge ${BADGE[state]}`}>{RUN_LABELS[state]}</span>;
@@ -77,7 +83,7 @@ export function SyncBanner({ rows, gated, outcomes, starting, runningAll, now, o
                 >
                   {starting.has(pipeline.id) ? 'Starting…' : 'Run'}
                 </button>
-                {state === 'failed' && run?.error && (
+                {(state === 'failed' || state === 'interrupted') && run?.error && (
                   <p class="sync-error error-text">
                     <code class="code">{run.error.code}</code> {run.error.message}
                   </p>

@@ -263,7 +263,12 @@ function BudgetSummary({ limits, now }: { limits: LimitRow[] | undefined; now: n
   );
 }
 
-const RUN_BADGE: Record<Run['status'], string> = { running: 'neutral', completed: 'ok', failed: 'failed' };
+const RUN_BADGE: Record<Run['status'], string> = {
+  running: 'neutral',
+  completed: 'ok',
+  failed: 'failed',
+  interrupted: 'neutral',
+};
 
 /** The pipelines that ran most recently, newest first, with their last run's outcome (sortable). */
 function RunSummary({ pipelines, now }: { pipelines: Pipeline[] | undefined; now: number }) {

@@ -61,7 +61,7 @@ export async function planConfig(deps: ConfigDeps, raw: unknown, options: { prun
         continue;
       }
       const id = (object as { id: string }).id;
-      if (type === 'pipeline' && deps.runner.isRunning(id)) {
+      if (type === 'pipeline' && (await deps.runner.runningAnywhere(id))) {
         problems.push({
           path: SECTION[type],
           message: `pipeline "${name}" is running; wait for it to finish before deleting it`,

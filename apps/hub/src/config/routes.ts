@@ -1,4 +1,4 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { Hono } from 'hono';
 import { z } from 'zod';
 import { HubError, invalidInput, isHubError } from '../errors.js';
 import { documenter } from '../openapi/describe.js';
@@ -21,21 +21,21 @@ const applyBody = z.strictObject({
  * validates the whole document first and answers 400 with every problem, changing nothing.
  */
 export function configRoutes(deps: ConfigDeps) {
-  const app = new OpenAPIHono();
+  const app = new Hono();
   const doc = documenter(app, 'Config');
   // One apply at a time: a plan is only valid against the state it was made from.
   let chain: Promise<unknown> = Promise.resolve();
 
   doc.get('/', {
     summary: 'The configuration as one document (secrets as environment variable references) and the variables to set',
-    answer: exportAnswer,
+    answer: () => exportAnswer,
   });
   app.get('/', async (c) => c.json(await exportConfig(deps)));
 
   doc.post('/apply', {
     summary: 'Make the hub match a document (or plan it: dryRun); every problem in one 400 before any change',
     body: applyBody,
-    answer: applyAnswer,
+    answer: () => applyAnswer,
     errors: [409, 502],
   });
   app.post('/apply', json(applyBody), async (c) => {

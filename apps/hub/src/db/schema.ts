@@ -114,7 +114,8 @@ export interface PipelinesTable {
   updated_at: string;
 }
 
-export type RunStatus = 'running' | 'completed' | 'failed';
+/** `interrupted`: the process running it stopped (crash, kill, lost heartbeat); the pipeline is retried. */
+export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
 
 export interface RunsTable {
   id: Generated<number>;
@@ -128,6 +129,12 @@ export interface RunsTable {
   cursor_before: string | null;
   cursor_after: string | null;
   error_json: string | null;
+  /** `<pipelineId>@<next_run_at>` of the scheduled occurrence it ran (unique); null for other runs. */
+  run_key: string | null;
+  /** The process running it (see pipelines/runner.ts `processId`). */
+  owner: string | null;
+  /** When its process last said it is alive: the database's clock on PostgreSQL, the hub's on SQLite. */
+  heartbeat_at: number | null;
 }
 
 export type RunRecordStatus = 'written' | 'skipped' | 'failed';
@@ -251,7 +258,18 @@ export interface PluginStateTable {
   updated_at: number;
 }
 
+/** Who does a named piece of work on a shared PostgreSQL, until when (db/postgres/leases.ts). */
+export interface LeasesTable {
+  name: string;
+  owner: string;
+  /** Grows on every takeover: writes fenced by an older epoch are refused. */
+  epoch: number;
+  /** Milliseconds since 1970 on the database's clock. */
+  expires_at: number;
+}
+
 export interface Database {
+  leases: LeasesTable;
   ingest_refusals: IngestRefusalsTable;
   plugin_state: PluginStateTable;
   accounts: AccountsTable;

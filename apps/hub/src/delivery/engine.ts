@@ -14,6 +14,14 @@ import type { Db } from '../db/index.js';
 import { isPostgres, sqliteOf, writeInTurn } from '../db/index.js';
 import { createPostgresEngineStore, type EngineStore, type Fate } from '../db/postgres/engine-store.js';
 import {
+  createLeaseManager,
+  type Fence,
+  fenceContext,
+  isLeaseLost,
+  type LeaseManager,
+  LeaseLostError,
+} from '../db/postgres/leases.js';
+import {
   type DestinationOffer,
   type Destinations,
   type DestinationView,
@@ -46,6 +54,13 @@ export interface DeliveryEngineDeps {
   random?: () => number;
   /** How often the running loop looks for destinations added, changed, disabled or removed (ms). */
   refreshMs?: number;
+  /**
+   * PostgreSQL: the leases this process delivers under, one per destination (`delivery:<id>`); default a
+   * new owner on `db` with the default lease time. Unused on SQLite (one process delivers everything).
+   */
+  leases?: LeaseManager | undefined;
+  /** How often held leases are renewed (ms; default a third of the lease time). */
+  renewMs?: number | undefined;
 }
 
 export interface CycleSummary {
@@ -70,6 +85,27 @@ interface Lane {
   view: DestinationView;
   done: Promise<void>;
 }
+
+/**
+ * The right to deliver to a destination now: on PostgreSQL the fence of its lease and a signal aborted when
+ * the lease is lost (or the engine stops); on SQLite no fence and the engine's signal.
+ */
+interface Turn {
+  fence: Fence | undefined;
+  signal: AbortSignal;
+}
+
+/** A destination's lease this process holds (PostgreSQL). */
+interface Holding extends Turn {
+  fence: Fence;
+  controller: AbortController;
+  /** performance.now() when the last successful acquire or renew was sent (the lease lasts ttl from after it). */
+  renewedAt: number;
+  renewing?: Promise<unknown> | undefined;
+}
+
+/** The lease a destination is delivered under. */
+export const deliveryLeaseName = (destinationId: string) => `delivery:${destinationId}`;
 
 /**
  * The delivery loop: per destination, take the due events of the sources routed to it, deliver them as
@@ -107,6 +143,14 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
   const users = createKnownUsers(db);
   // SQLite answers synchronously (prepared statements in synchronous transactions); PostgreSQL through the pool.
   const store: EngineStore = isPostgres(db) ? createPostgresEngineStore(db) : createSqliteEngineStore();
+  // Several hubs may share a PostgreSQL database: a process delivers to a destination only while it holds
+  // the destination's lease, and every write of that delivery is fenced by it. SQLite: one process, no lease.
+  const leases = isPostgres(db) ? (deps.leases ?? createLeaseManager(db)) : undefined;
+  const renewMs = deps.renewMs ?? Math.max(1, Math.floor((leases?.ttlMs ?? 0) / 3));
+  const holdings = new Map<string, Holding>();
+  const acquiring = new Map<string, Promise<Turn | undefined>>();
+  const solo: Turn = { fence: undefined, signal: controller.signal };
+  let renewer: Promise<void> | undefined;
 
   function createSqliteEngineStore(): EngineStore {
     const sqlite = sqliteOf(db);
@@ -201,9 +245,116 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
 
   const lastConfigError = new Map<string, string>();
 
+  /**
+   * The turn to deliver to `id` now, or undefined when another process holds its lease. A lease whose last
+   * renewal is older than half the lease time (no running renewer: `runOnce` alone) is renewed first.
+   */
+  function turnOf(id: string): Promise<Turn | undefined> | Turn {
+    if (!leases) return solo;
+    const held = holdings.get(id);
+    if (held && performance.now() - held.renewedAt < leases.ttlMs / 2) return held;
+    const pending = acquiring.get(id);
+    if (pending) return pending;
+    const turn = (async () => {
+      if (held && (await renewOne(id, held))) return held;
+      return acquireOne(id, leases);
+    })().finally(() => acquiring.delete(id));
+    acquiring.set(id, turn);
+    return turn;
+  }
+
+  async function acquireOne(id: string, manager: LeaseManager): Promise<Turn | undefined> {
+    const sent = performance.now();
+    const lease = await manager.acquire(deliveryLeaseName(id)).catch((error: unknown) => {
+      logger.warn('Delivery lease not acquired', { destinationId: id, error });
+      return undefined;
+    });
+    if (!lease || stopped) {
+      if (lease) await manager.release(lease).catch(() => {});
+      return undefined;
+    }
+    const own = new AbortController();
+    const holding: Holding = {
+      fence: { name: lease.name, owner: lease.owner, epoch: lease.epoch },
+      controller: own,
+      signal: AbortSignal.any([controller.signal, own.signal]),
+      renewedAt: sent,
+    };
+    // What another process did meanwhile (delivered, retried) is in the database, not in what we kept.
+    forget(id);
+    holdings.set(id, holding);
+    logger.info('Delivery lease acquired', { destinationId: id, epoch: lease.epoch });
+    return holding;
+  }
+
+  /** Renew a held lease; a failure (taken over, expired, database unreachable) loses it at once. */
+  async function renewOne(id: string, held: Holding): Promise<boolean> {
+    const sent = performance.now();
+    try {
+      if (await leases?.renew(held.fence)) {
+        held.renewedAt = sent;
+        return true;
+      }
+      lose(id, held, 'the lease was taken over or expired');
+    } catch (error) {
+      lose(id, held, error);
+    }
+    return false;
+  }
+
+  /**
+   * Stop delivering to `id` under `held` at once: its in-flight calls are aborted, its lane ends, and what
+   * this process kept about the destination is dropped (the next holder, maybe this process again, starts
+   * from the database).
+   */
+  function lose(id: string, held: Holding, reason: unknown) {
+    if (holdings.get(id) !== held) return;
+    holdings.delete(id);
+    held.controller.abort(new LeaseLostError(held.fence));
+    lanes.delete(id);
+    forget(id);
+    logger.warn('Delivery lease lost: this process stops delivering to the destination', {
+      destinationId: id,
+      epoch: held.fence.epoch,
+      reason: reason instanceof Error ? reason.message : reason,
+    });
+  }
+
+  function forget(id: string) {
+    keyCache.delete(id);
+    states.delete(id);
+    lastConfigError.delete(id);
+  }
+
+  /** Renew every held lease, and drop those not renewed within the lease time (a renewal that hangs). */
+  function renewAll() {
+    if (!leases) return;
+    for (const [id, held] of holdings) {
+      if (performance.now() - held.renewedAt >= leases.ttlMs) {
+        lose(id, held, 'no renewal succeeded within the lease time');
+        continue;
+      }
+      held.renewing ??= renewOne(id, held).finally(() => {
+        held.renewing = undefined;
+      });
+    }
+  }
+
+  /** Expire a lease this process holds at once, so another process takes the destination over without waiting. */
+  async function release(id: string, held: Holding | undefined) {
+    if (!leases || !held || holdings.get(id) !== held) return;
+    holdings.delete(id);
+    held.controller.abort();
+    forget(id);
+    await leases.release(held.fence).catch((error: unknown) => {
+      logger.warn('Delivery lease not released (it expires by itself)', { destinationId: id, error });
+    });
+  }
+
   /** Each outcome's fate (delivered, retried when, failed why), counted in the summary; then written. */
   const apply = (
     destinationId: string,
+    fence: Fence | undefined,
     outcomes: Array<[number, DeliveryOutcome]>,
     attempts: Map<number, number>,
     answered: Map<number, number>,
@@ -244,13 +395,13 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
       f.answered = answered.get(f.id);
       answered.delete(f.id);
     }
-    return store.apply(destinationId, t, fates);
+    return store.apply(destinationId, t, fates, fence);
   };
 
-  async function prepare(destination: DestinationView) {
+  async function prepare(destination: DestinationView, signal: AbortSignal) {
     const { connector, settings, secrets } = await deps.connections.resolve(destination.connectionId);
     const definition = offeredBy(deps.destinations.offerOf(destination.kind), connector, destination.kind);
-    const ctx = deps.contextFor(destination.connectionId, connector, settings, controller.signal);
+    const ctx = deps.contextFor(destination.connectionId, connector, settings, signal);
     return { definition, target: { connector, settings, secrets, ctx } };
   }
 
@@ -328,17 +479,27 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
     return held;
   }
 
-  async function cycleFor(destination: DestinationView): Promise<CycleSummary | undefined> {
+  async function cycleFor(destination: DestinationView, turn: Turn): Promise<CycleSummary | undefined> {
+    const { fence, signal } = turn;
     const listed = store.due(destination.id, now(), maxPerCycle);
     const rows = Array.isArray(listed) ? listed : await listed;
     if (rows.length === 0) return undefined;
+    // A write refused by the fence: the lease is lost, so the window's calls in flight are aborted now.
+    const refused = (error: unknown) => {
+      const held = holdings.get(destination.id);
+      if (isLeaseLost(error) && held && held.fence.epoch === fence?.epoch) lose(destination.id, held, error);
+      throw error;
+    };
     // PostgreSQL: writes of fates told while the window is in flight (onOutcome is synchronous) go in order
     // and the cycle ends only once they are all written. SQLite's too (each waits for its write turn).
     let writes: Promise<void> = Promise.resolve();
     const later = (write: void | Promise<void>) => {
       if (write) {
-        const next = writes.then(() => write);
-        next.catch(() => {}); // awaited (and thrown) by `written`
+        // Handled at once (a refusal stops the lane now), and awaited (and thrown) by `written`.
+        const checked = write.catch(refused);
+        checked.catch(() => {});
+        const next = writes.then(() => checked);
+        next.catch(() => {});
         writes = next;
       }
     };
@@ -351,7 +512,9 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
     // user instead of a silent "received".
     const blocked = (error: unknown) => {
       const message = `Destination "${destination.name}" cannot deliver: ${(error as Error).message ?? error}`;
-      later(store.noteConfigError(destination.id, JSON.stringify({ code: 'config', message, at: now() }), now()));
+      later(
+        store.noteConfigError(destination.id, JSON.stringify({ code: 'config', message, at: now() }), now(), fence),
+      );
       if (lastConfigError.get(destination.id) !== message)
         logger.error('Delivery blocked by configuration', { destinationId: destination.id, message });
       lastConfigError.set(destination.id, message);
@@ -360,7 +523,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
     };
     let prepared: Awaited<ReturnType<typeof prepare>>;
     try {
-      prepared = await prepare(destination);
+      prepared = await prepare(destination, signal);
     } catch (error) {
       return written(blocked(error));
     }
@@ -402,8 +565,8 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
           at: t,
         }),
       }));
-      const written = store.hold(t, held);
-      if (written) await written;
+      const written = store.hold(t, held, fence);
+      if (written) await written.catch(refused);
       summary.held = holds.size;
     }
     const taken: DueEvent[] = events.filter((e) => accepted.has(e.message.type) && !holds.has(e.id));
@@ -417,12 +580,12 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
         applied.add(id);
         if (o.kind === 'retry') retried.add(id);
       }
-      if (fresh.length > 0) later(apply(destination.id, fresh, attempts, answered, host.maxAttempts, summary));
+      if (fresh.length > 0) later(apply(destination.id, fence, fresh, attempts, answered, host.maxAttempts, summary));
     };
     // The destination tells each fate as the vendor answers: written at once, so a crash later in the
     // window sends again only what had no answer yet.
     const onOutcome = (ids: number[], outcome: DeliveryOutcome) => {
-      if (controller.signal.aborted) return; // stopping: what had no answer stays queued as it was
+      if (signal.aborted) return; // stopping or lease lost: what had no answer stays queued as it was
       record(ids.filter((id) => inWindow.has(id)).map((id) => [id, outcome]));
     };
     // Answers to sends of events whose fate is not written yet: taken back with the fate (see `apply`).
@@ -431,14 +594,15 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
       const recorded = ids.filter((id) => applied.has(id));
       for (const id of ids) if (!applied.has(id)) answered.set(id, (answered.get(id) ?? 0) + 1);
       if (recorded.length === 0) return;
-      const takenBack = store.sends(recorded, -1);
-      if (takenBack) await takenBack;
+      const takenBack = store.sends(recorded, -1, fence);
+      if (takenBack) await takenBack.catch(refused);
     };
     const sending = async <T>(ids: number[], call: () => Promise<T>): Promise<T> => {
-      if (controller.signal.aborted) throw new ConnectorError('transient', 'Delivery is stopping');
+      if (signal.aborted) throw new ConnectorError('transient', 'Delivery is stopping');
       const mine = ids.filter((id) => inWindow.has(id));
-      const counted = store.sends(mine, 1);
-      if (counted) await counted;
+      // Refused when the lease was taken over: nothing is sent, and the lane stops (see cycleSafely).
+      const counted = store.sends(mine, 1, fence);
+      if (counted) await counted.catch(refused);
       const sizes = getOrCreate(callSizes, destination.id, () => []);
       if (sizes.push(mine.length) > CALL_SAMPLE) sizes.shift();
       try {
@@ -468,13 +632,14 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
               })
             : await deliverMapped({ events: taken, definition, settings, target, onOutcome, sending });
     } catch (error) {
-      if (controller.signal.aborted) return written(summary);
+      if (isLeaseLost(error)) throw error;
+      if (signal.aborted) return written(summary);
       if (isConnectorError(error) && error.code === 'config' && applied.size === 0) return written(blocked(error));
       // Anything else the destination threw is this window's answer for every event not yet answered.
       const outcome = outcomeOf(error, now());
       outcomes = new Map(taken.map((e) => [e.id, outcome]));
     }
-    if (controller.signal.aborted) return written(summary);
+    if (signal.aborted) return written(summary);
     lastConfigError.delete(destination.id);
     // Exactly one fate per event of this window (an answer about any other id is ignored).
     const fates: Array<[number, DeliveryOutcome]> = [];
@@ -553,11 +718,20 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
     return run;
   }
 
-  async function cycleSafely(destination: DestinationView): Promise<CycleSummary | undefined> {
+  async function cycleSafely(destination: DestinationView, turn: Turn): Promise<CycleSummary | undefined> {
+    const { fence } = turn;
     try {
-      return await exclusive(destination.id, () => cycleFor(destination));
+      // The limiter's reservation reads the fence of the delivery it serves (currentFence).
+      const cycle = () => cycleFor(destination, turn);
+      return await exclusive(destination.id, () => (fence ? fenceContext.run(fence, cycle) : cycle()));
     } catch (error) {
-      if (controller.signal.aborted) return undefined;
+      const held = holdings.get(destination.id);
+      // A fenced write was refused: another process holds the destination now. Not a failure of ours.
+      if (isLeaseLost(error)) {
+        if (held && held.fence.epoch === fence?.epoch) lose(destination.id, held, error);
+        return undefined;
+      }
+      if (turn.signal.aborted) return undefined;
       // A broken configuration keeps its events queued (state unchanged); the log says why.
       logger.error('Delivery cycle failed', { destinationId: destination.id, error });
       return undefined;
@@ -568,7 +742,12 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
   async function runOnce(): Promise<CycleSummary[]> {
     if (stopped) return [];
     const enabled = (await deps.destinations.list()).filter((d) => d.enabled);
-    const done = await Promise.all(enabled.map((d) => cycleSafely(d)));
+    const done = await Promise.all(
+      enabled.map(async (d) => {
+        const turn = await turnOf(d.id);
+        return turn ? cycleSafely(d, turn) : undefined;
+      }),
+    );
     return done.filter((s): s is CycleSummary => s !== undefined);
   }
 
@@ -589,37 +768,65 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
 
   /** A destination's loop: a cycle, then its own flush window (at once again while a backlog fills windows). */
   async function runLane(id: string, lane: Lane) {
+    try {
+      await laneLoop(id, lane);
+    } finally {
+      // Disabled or removed: another process need not wait for the lease to expire when it is enabled again.
+      if (leases && !stopped && !lanes.has(id)) {
+        const current = await deps.destinations.get(id).catch(() => undefined);
+        if (!current?.enabled) await release(id, holdings.get(id));
+      }
+    }
+  }
+
+  async function laneLoop(id: string, lane: Lane) {
     while (!stopped && lanes.get(id) === lane) {
       // Each cycle reads the destination as saved now: an edit (a new event version, a field map) applies
       // to the next window, not after the supervisor's next refresh.
       const fresh = await deps.destinations.get(id).catch(() => undefined);
-      if (!fresh?.enabled) {
+      const turn = fresh?.enabled ? await turnOf(id) : undefined;
+      if (!fresh?.enabled || !turn) {
         if (lanes.get(id) === lane) lanes.delete(id);
         return;
       }
       lane.view = fresh;
-      const summary = await cycleSafely(lane.view);
+      const summary = await cycleSafely(lane.view, turn);
       if (stopped || lanes.get(id) !== lane) return;
       const busy = summary !== undefined && summary.taken >= maxPerCycle;
       await pause(busy ? 0 : hostSettingsOf(lane.view.settings).flushWindowMs);
     }
   }
 
-  /** Start a lane for each enabled destination, update changed ones, retire removed or disabled ones. */
+  /**
+   * Start a lane for each enabled destination (on PostgreSQL: each whose lease this process holds or can
+   * take now), update changed ones, retire removed or disabled ones.
+   */
   async function refresh() {
     const list = await deps.destinations.list();
     const enabled = new Map(list.filter((d) => d.enabled).map((d) => [d.id, d]));
     for (const id of lanes.keys()) if (!enabled.has(id)) lanes.delete(id);
+    // Leases this process took for a destination since disabled or removed, with no lane (nor a cycle of
+    // `runOnce`) to release them.
+    for (const [id, held] of holdings) {
+      if (!enabled.has(id) && !lanes.has(id) && !locks.has(id)) await release(id, held);
+    }
+    const starting: Array<Promise<void>> = [];
     for (const [id, view] of enabled) {
       const lane = lanes.get(id);
       if (lane) {
         lane.view = view;
         continue;
       }
-      const created: Lane = { view, done: Promise.resolve() };
-      lanes.set(id, created);
-      created.done = runLane(id, created);
+      starting.push(
+        (async () => {
+          if (!(await turnOf(id)) || stopped || lanes.has(id)) return;
+          const created: Lane = { view, done: Promise.resolve() };
+          lanes.set(id, created);
+          created.done = runLane(id, created);
+        })(),
+      );
     }
+    await Promise.all(starting);
   }
 
   return {
@@ -648,14 +855,26 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps) {
           await pause(refreshMs);
         }
       })();
+      if (leases) {
+        renewer = (async () => {
+          while (!stopped) {
+            await pause(renewMs);
+            if (!stopped) renewAll();
+          }
+        })();
+      }
     },
     async stop() {
       stopped = true;
       controller.abort();
       await supervisor?.catch(() => {});
+      await renewer?.catch(() => {});
       await Promise.all([...lanes.values()].map((l) => l.done.catch(() => {})));
       await Promise.all([...locks.values()]);
       lanes.clear();
+      await Promise.all([...acquiring.values()].map((a) => a.catch(() => undefined)));
+      // A clean stop hands the destinations over at once instead of after the lease time.
+      await Promise.all([...holdings].map(([id, held]) => release(id, held)));
     },
   };
 }

@@ -1,7 +1,8 @@
-import type { FetchHandler, FlowHost, FlowService, KeyValueState, ServiceHost } from '@synchub/core';
+import type { FetchHandler, FlowHost, FlowService, KeyValueState, ServiceBackground, ServiceHost } from '@synchub/core';
 import type { Audit } from '../audit.js';
 import type { ConnectionUse } from '../connections.js';
 import type { Db } from '../db/index.js';
+import { createLeasedTask, type LeaseManager } from '../db/postgres/leases.js';
 import { HubError } from '../errors.js';
 import type { HubLogger } from '../logger.js';
 import type { PipelineKind } from '../pipelines/kind.js';
@@ -46,12 +47,23 @@ export interface PluginRuntimeDeps {
   operationTimeoutMs: number;
   /** The hub's public base URL when configured (else the address it listens on, once known). */
   publicUrl?: string | undefined;
+  /**
+   * PostgreSQL (several hubs on one database): the leases services' background work runs under, and how
+   * often they are renewed; undefined on SQLite, where it runs at once.
+   */
+  leases?: LeaseManager | undefined;
+  leaseRenewMs?: number | undefined;
 }
 
 interface Running {
   flows: ActiveFlows;
   service: FlowService;
+  /** Stops the service's background work (and, on PostgreSQL, gives up its lease); none without it. */
+  background?: { stop(): Promise<void> } | undefined;
 }
+
+/** The lease a flow plugin's background work runs under on PostgreSQL (FlowService.background). */
+export const serviceLeaseName = (pluginId: string) => `service:${pluginId}`;
 
 const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:8787';
 
@@ -95,9 +107,47 @@ export function createPluginRuntime(deps: PluginRuntimeDeps) {
   });
   const publicUrl = () => (deps.publicUrl ?? listeningUrl ?? DEFAULT_PUBLIC_URL).replace(/\/+$/, '');
 
+  /**
+   * A service's background work in one process at a time: at once on SQLite (one process); on PostgreSQL
+   * only while this process holds the plugin's lease, started and stopped as the lease comes and goes.
+   * Each start and stop has the operation deadline, so a plugin that hangs cannot hold the lease's loop.
+   */
+  const runBackground = async (flows: ActiveFlows, work: ServiceBackground) => {
+    const what = `${flows.packageName}'s background work`;
+    const start = () => withDeadline(`${what} start`, deps.operationTimeoutMs, async () => work.start.call(work));
+    const stop = () => withDeadline(`${what} stop`, deps.operationTimeoutMs, async () => work.stop.call(work));
+    if (!deps.leases) {
+      // Stopped when it fails to start (as on PostgreSQL), in case it started part of its work.
+      await start().catch(async (error: unknown) => {
+        await stop().catch(() => {});
+        throw error;
+      });
+      return { stop };
+    }
+    const task = createLeasedTask({
+      leases: deps.leases,
+      name: serviceLeaseName(flows.definition.id),
+      renewMs: deps.leaseRenewMs,
+      logger,
+      start,
+      stop,
+    });
+    // The first try at the lease is awaited: a free lease is this process's once the hub has loaded.
+    await task.start();
+    return { stop: () => task.stop() };
+  };
+
   const problem = (flows: ActiveFlows, code: string, message: string) => {
     plugins.problems.push({ packageName: flows.packageName, code, message });
     logger.error('Plugin service not started', { package: flows.packageName, reason: message });
+  };
+
+  const stopService = async (flows: ActiveFlows, service: FlowService) => {
+    const { stop } = service;
+    if (!stop) return;
+    await withDeadline(`${flows.packageName}'s service stop`, deps.operationTimeoutMs, async () =>
+      stop.call(service),
+    ).catch((error: unknown) => logger.error('Plugin service did not stop', { package: flows.packageName, error }));
   };
 
   /** A service's handler, its failures turned into the plugin's 502 (never the hub's generic 500). */
@@ -160,20 +210,32 @@ export function createPluginRuntime(deps: PluginRuntimeDeps) {
             service.call(definition, serviceHost(flows)),
           );
           if (typeof started !== 'object' || started === null) throw new Error('service() returned no service');
-          running.set(flows.mount, { flows, service: started });
+          let background: Running['background'];
+          try {
+            background = started.background ? await runBackground(flows, started.background) : undefined;
+          } catch (error) {
+            // As a service whose service() failed: listed, not mounted, and what it started is stopped.
+            await stopService(flows, started);
+            throw error;
+          }
+          running.set(flows.mount, { flows, service: started, background });
         } catch (error) {
           problem(flows, 'service_failed', `${flows.packageName}'s service did not start: ${pluginMessage(error)}`);
         }
       }
     },
-    /** Stop every service (newest first); one that fails or hangs is logged and left behind. */
+    /**
+     * Stop every service (newest first), its background work first (on PostgreSQL its lease is given up,
+     * so another hub takes the work over at once); one that fails or hangs is logged and left behind.
+     */
     async stop(): Promise<void> {
-      for (const { flows, service } of [...running.values()].reverse()) {
-        const { stop } = service;
-        if (!stop) continue;
-        await withDeadline(`${flows.packageName}'s service stop`, deps.operationTimeoutMs, async () =>
-          stop.call(service),
-        ).catch((error: unknown) => logger.error('Plugin service did not stop', { package: flows.packageName, error }));
+      for (const { flows, service, background } of [...running.values()].reverse()) {
+        await background
+          ?.stop()
+          .catch((error: unknown) =>
+            logger.error('Plugin background work did not stop', { package: flows.packageName, error }),
+          );
+        await stopService(flows, service);
       }
       running.clear();
     },

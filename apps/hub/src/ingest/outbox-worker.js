@@ -6,10 +6,10 @@
 // Plain JavaScript on purpose: the hub runs its TypeScript through a loader the main thread registers, and
 // a worker thread does not inherit it. Protocol (outbox-threads.ts owns the other end):
 //   workerData: { role, file, pragmas, port, maxGroupRows, turns (write-turn flags, src/db/write-turns.ts) }
-//   in:  { requests: [{ id, sourceId, at, rows: [messageId, type, json, messageId, type, json, …] }] }  (commit)
+//   in:  { requests: [{ id, sourceId, at, rows: [messageId, type, json, messageId, type, json, ...] }] }  (commit)
 //        { requests: [{ id, sql, params }] }                                                        (read)
 //        { close: true }
-//   out: { ids: [id…], results: [stored count | rows | error text…], transactions }
+//   out: { ids: [id...], results: [stored count | rows | error text...], transactions }
 import os from 'node:os';
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';

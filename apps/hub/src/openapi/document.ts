@@ -1,4 +1,5 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Hono } from 'hono';
+import { documentedRoutes } from './describe.js';
 
 type Json = Record<string, unknown>;
 
@@ -38,21 +39,27 @@ function asComponent(schema: unknown, title: string): Json {
 /**
  * `/api/openapi.json`: the routes the hub declared (their zod schemas), plus what is only known at run time —
  * the settings schema of every destination and pipeline kind the loaded plugins offer, and the routes of the
- * running plugin services under `/api/<mount>` and `/hooks/<mount>`.
+ * running plugin services under `/api/<mount>` and `/hooks/<mount>`. The declared part is built once, when
+ * first asked for: its generator and the answer schemas are loaded then (openapi/generate.ts), not at start.
  */
-export function createDocument(app: OpenAPIHono, sources: DocumentSources): () => Json {
-  let base: Json | undefined;
-  return () => {
-    base ??= app.getOpenAPI31Document({
-      openapi: '3.1.0',
-      info: {
-        title: 'Synchub hub API',
-        version: sources.version,
-        description:
-          'The admin API (bearer admin token), the Segment/RudderStack-compatible ingest API (source write key) and plugin services. Errors answer `{ error: { code, message, issues? } }`.',
-      },
-    }) as unknown as Json;
-    const doc = structuredClone(base) as Json & { paths: Record<string, Json>; components: Json };
+export function createDocument(app: Hono, sources: DocumentSources): () => Promise<Json> {
+  let base: Promise<Json> | undefined;
+  return async () => {
+    if (!base) {
+      base = import('./generate.js').then(
+        ({ generateDocument }) =>
+          generateDocument(documentedRoutes(app), {
+            version: sources.version,
+            description:
+              'The admin API (bearer admin token), the Segment/RudderStack-compatible ingest API (source write key) and plugin services. Errors answer `{ error: { code, message, issues? } }`.',
+          }) as unknown as Json,
+      );
+      // A failed build is not kept: the next request tries again.
+      base.catch(() => {
+        base = undefined;
+      });
+    }
+    const doc = structuredClone(await base) as Json & { paths: Record<string, Json>; components: Json };
     doc.components ??= {};
     doc.components.securitySchemes = {
       adminToken: { type: 'http', scheme: 'bearer', description: 'The admin token (`synchub token`)' },

@@ -26,7 +26,10 @@ export const PipelineKinds = z
   })
   .openapi('PipelineKinds');
 
-export const RunStatus = z.enum(['running', 'completed', 'failed']).openapi('RunStatus');
+export const RunStatus = z.enum(['running', 'completed', 'failed', 'interrupted']).openapi('RunStatus', {
+  description:
+    '`interrupted`: the hub process running it stopped (a crash, or no heartbeat in time); the pipeline is retried from its last saved cursor',
+});
 export const RunCounts = z
   .object({
     read: z.number(),

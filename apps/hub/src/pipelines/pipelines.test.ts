@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { addMemoConnection, createMemo } from '../host/test-plugins.js';
 import { createTestHub } from '../test-support.js';
 import { definePipelineKind } from './kind.js';
-import { INTERRUPTED } from './runner.js';
 
 // A test kind: reads N pages of fake records, commits a cursor per page, and can fail or block on demand.
 let behaviour: { fail?: unknown; gate?: string; pages: number; block?: Promise<void> } = { pages: 3 };
@@ -26,7 +25,14 @@ const testKind = definePipelineKind({
   async run(run) {
     const start = run.cursor ? Number(run.cursor) : 0;
     for (let page = start; page < behaviour.pages; page++) {
-      await behaviour.block;
+      // Held until released or until the hub stops.
+      await Promise.race([
+        behaviour.block,
+        new Promise((_, reject) => {
+          if (run.signal.aborted) reject(run.signal.reason);
+          run.signal.addEventListener('abort', () => reject(run.signal.reason));
+        }),
+      ]);
       run.count('read', run.settings.perPage);
       run.count('written', run.settings.perPage - 1);
       run.count('skipped', 1, 'no matching account');
@@ -164,7 +170,7 @@ describe('pipelines', () => {
     });
   });
 
-  it('runs a missed schedule once at start, and marks a run interrupted by a crash failed then retries it', async () => {
+  it('runs a missed schedule once at start, and marks a run left by a crash interrupted then retries it', async () => {
     const { body } = await create();
     const id = body.pipeline.id;
     // A run left "running" by a crash, and a schedule that passed while the hub was down.
@@ -187,14 +193,30 @@ describe('pipelines', () => {
       runs: Array<{ status: string; trigger: string; error: { message: string } | null }>;
     };
     expect(runs.map((r) => [r.trigger, r.status])).toEqual([
-      ['startup', 'completed'],
-      ['schedule', 'failed'],
+      ['retry', 'completed'],
+      ['schedule', 'interrupted'],
     ]);
-    expect(runs[1]?.error?.message).toBe(INTERRUPTED);
+    // SQLite: the hub's previous start left it; PostgreSQL: a process that stopped answering (see run-claims.test.ts).
+    expect(runs[1]?.error?.message).toMatch(/^Interrupted: .* retried from its last saved cursor$/);
     const after = (await (await t.request('GET', `/api/pipelines/${id}`)).json()) as {
       pipeline: { nextRunAt: number };
     };
     expect(after.pipeline.nextRunAt).toBe(Date.UTC(2026, 10, 26, 3, 0, 0));
+  });
+
+  it('a run cut short by the hub stopping is interrupted, keeps its cursor and is due again at once', async () => {
+    const { body } = await create();
+    const id = body.pipeline.id;
+    behaviour.pages = 1;
+    await runAndWait(id);
+    behaviour = { pages: 3, block: new Promise(() => {}) };
+    const { runId } = await t.hub.runner.start(id, 'manual');
+    await t.hub.scheduler.stop();
+    const run = await t.hub.db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow();
+    expect(run.status).toBe('interrupted');
+    expect(JSON.parse(run.error_json ?? '{}').message).toMatch(/^Interrupted: hub process .* stopped while this run/);
+    const pipeline = await t.hub.db.selectFrom('pipelines').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(pipeline).toMatchObject({ cursor: '1', next_run_at: clock });
   });
 
   it('run-all starts every enabled pipeline of a connection, failures isolated', async () => {

@@ -1,10 +1,13 @@
 import type { Db } from '../db/index.js';
+import { isHubError } from '../errors.js';
 import type { HubLogger } from '../logger.js';
 import type { Runner } from './runner.js';
 
 /**
  * Starts due pipelines. Next-run times are persisted, so a run missed while the hub was down is due
- * at start and runs once (then the schedule continues from now, no catch-up storm).
+ * at start and runs once (then the schedule continues from now, no catch-up storm). With several processes
+ * on one database each ticks; an occurrence is claimed by one of them (`runner.claim`), and each tick first
+ * marks interrupted the runs whose process stopped answering, which makes their pipelines due again.
  */
 export function createScheduler(deps: {
   db: Db;
@@ -19,19 +22,25 @@ export function createScheduler(deps: {
   let first = true;
 
   async function tick(): Promise<string[]> {
+    const interrupted = await runner.interruptOrphans();
+    if (interrupted > 0)
+      logger.warn('Runs whose process stopped were marked interrupted and will be retried', {
+        count: interrupted,
+      });
     const due = await db
       .selectFrom('pipelines')
-      .select(['id'])
+      .select(['id', 'next_run_at'])
       .where('enabled', '=', 1)
       .where('next_run_at', '<=', now())
       .execute();
     const started: string[] = [];
-    for (const { id } of due) {
-      if (runner.isRunning(id)) continue;
+    for (const { id, next_run_at: occurrence } of due) {
+      if (runner.isRunning(id) || occurrence === null) continue;
       try {
-        await runner.start(id, first ? 'startup' : 'schedule');
-        started.push(id);
+        if (await runner.claim(id, occurrence, first ? 'startup' : 'schedule')) started.push(id);
       } catch (error) {
+        // Running in another process: that run covers this occurrence, as a local one does.
+        if (isHubError(error) && error.code === 'conflict') continue;
         logger.warn('Scheduled run not started', { pipelineId: id, error });
       }
     }
@@ -50,9 +59,6 @@ export function createScheduler(deps: {
   return {
     tick,
     async start() {
-      const recovered = await runner.recover();
-      if (recovered > 0)
-        logger.warn('Runs interrupted by a restart were marked failed and will be retried', { count: recovered });
       stopped = false;
       await tick().catch((error) => logger.error('Scheduler tick failed', { error }));
       loop();

@@ -1,8 +1,7 @@
-import type { Context } from 'hono';
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
 import { describePackages, type LoadedPlugins } from '../host/plugins.js';
 import type { MountPlace, PluginRuntime } from '../host/runtime.js';
-import { PluginPackage } from '../openapi/answers.js';
 import { documenter } from '../openapi/describe.js';
 
 /**
@@ -11,13 +10,14 @@ import { documenter } from '../openapi/describe.js';
  * a clash, a failed migration, a refused mount). The dashboard shows vendor pages from `pages`.
  */
 export function pluginRoutes(deps: { plugins: LoadedPlugins; pluginRuntime: PluginRuntime }) {
-  const app = new OpenAPIHono();
+  const app = new Hono();
   documenter(app, 'Plugins').get('/', {
     summary: 'Loaded plugin packages, what each contributes, and every problem',
-    answer: z.object({
-      plugins: z.array(PluginPackage),
-      errors: z.array(z.object({ packageName: z.string().nullable(), code: z.string(), message: z.string() })),
-    }),
+    answer: (a) =>
+      z.object({
+        plugins: z.array(a.PluginPackage),
+        errors: z.array(z.object({ packageName: z.string().nullable(), code: z.string(), message: z.string() })),
+      }),
   });
   app.get('/', (c) =>
     c.json({

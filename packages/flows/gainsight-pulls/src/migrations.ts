@@ -1,5 +1,5 @@
 import type { FlowMigration } from '@synchub/core';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 
 /**
  * The plugin's tables, run by the hub after its own migrations (recorded as `gainsight-pulls:<name>`).
@@ -40,8 +40,9 @@ const neutralCompanies: FlowMigration = {
     await db
       .insertInto('cs_companies')
       .columns(COMPANY_COLUMNS)
-      // SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT (else it reads ON as a join's).
-      .expression((eb) => eb.selectFrom('gainsight_companies').select(COMPANY_COLUMNS).where(sql<boolean>`true`))
+      // SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT (else it reads ON as a join's). A literal
+      // through the builder, not the `sql` tag: the plugin's JavaScript then imports nothing of Kysely.
+      .expression((eb) => eb.selectFrom('gainsight_companies').select(COMPANY_COLUMNS).where(eb.lit(true)))
       .onConflict((oc) => oc.doNothing())
       .execute();
     await db.schema.dropTable('gainsight_companies').execute();

@@ -7,7 +7,10 @@ import { qualtricsOpenApi, qualtricsRoutes } from './routes.js';
 import { createQualtrics, type Qualtrics, type QualtricsOptions } from './service.js';
 
 export interface QualtricsFlowsOptions extends QualtricsOptions {
-  /** Start the delivery worker with the service (default). Tests leave it off and call `drain`. */
+  /**
+   * Let the hub run the delivery worker (default): the service's background work, run by one hub at a time.
+   * Tests set false (the hub never starts it) and call `drain`, or `start` themselves.
+   */
   startWorker?: boolean | undefined;
   /** Called with the running service and its host (tests reach its stores and `drain` through it). */
   onService?(qualtrics: Qualtrics, host: ServiceHost): void;
@@ -34,7 +37,6 @@ export function createQualtricsFlows(options: QualtricsFlowsOptions = {}): FlowP
       await carryLegacyCursor(host);
       const qualtrics = createQualtrics(host, options);
       options.onService?.(qualtrics, host);
-      if (options.startWorker !== false) await qualtrics.start();
       const api = qualtricsRoutes(qualtrics, host);
       const hooks = qualtricsHooks(qualtrics, host.log);
       return {
@@ -42,7 +44,10 @@ export function createQualtricsFlows(options: QualtricsFlowsOptions = {}): FlowP
         hooks: (request) => hooks.fetch(request),
         openapi: qualtricsOpenApi,
         connectionUses: qualtrics.connectionUses,
-        stop: qualtrics.stop,
+        // The rule scan and the delivery worker: in one hub at a time when several share a database (a
+        // webhook or a rule's match in any hub is a stored delivery the running worker picks up).
+        ...(options.startWorker === false ? {} : { background: { start: qualtrics.start, stop: qualtrics.stop } }),
+        stop: qualtrics.close,
       };
     },
   });

@@ -1,5 +1,5 @@
 import type { ServiceHost } from '@synchub/core';
-import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { CURSOR_KEY } from './rules.js';
 import type { QualtricsDb } from './schema.js';
 
@@ -16,9 +16,11 @@ export async function carryLegacyCursor(host: Pick<ServiceHost, 'database' | 'st
   if ((await host.state.get(CURSOR_KEY)) !== undefined) return undefined;
   let value: string | undefined;
   try {
-    const db = host.database as QualtricsDb;
-    const { rows } = await sql<{ value: string }>`SELECT value FROM meta WHERE key = ${LEGACY_CURSOR_KEY}`.execute(db);
-    value = rows[0]?.value;
+    // The hub's table, through the handle's query builder: no `sql` tag, so the plugin's JavaScript imports
+    // nothing of Kysely (bundled, it was most of this package's size and load time at every hub start).
+    const db = host.database as QualtricsDb as unknown as Kysely<{ meta: { key: string; value: string } }>;
+    const row = await db.selectFrom('meta').select('value').where('key', '=', LEGACY_CURSOR_KEY).executeTakeFirst();
+    value = row?.value;
   } catch {
     return undefined; // No such table: a store that never had the hub-side version.
   }

@@ -98,24 +98,25 @@ export function createQualtrics(host: ServiceHost, options: QualtricsOptions = {
       Boolean(await db.selectFrom('workflow_triggers').select('id').where('id', '=', id).executeTakeFirst()),
     sourceExists: async (id) => (await host.sources.list()).some((s) => s.id === id),
   });
-  const controller = new AbortController();
+  // The service's calls (a "Test" from the API) end when the service stops; the worker's calls end when the
+  // worker stops, which may happen many times over (on a shared database it runs only while this process
+  // holds the plugin's lease), so each start gets a fresh controller.
+  const lifetime = new AbortController();
+  let worker: AbortController | undefined;
 
   /**
    * One call through the Qualtrics connector's trigger_event writer; never throws. With `plan`, a dry
-   * run: the writer's call is recorded there (masked), not sent.
+   * run: the writer's call is recorded there (masked), not sent. `signal` ends the call (default: the
+   * service's stop).
    */
   async function send(
     trigger: TriggerView,
     payload: Record<string, unknown>,
     plan?: PlannedRequest[],
+    signal: AbortSignal = lifetime.signal,
   ): Promise<SendResult> {
     try {
-      const {
-        connector,
-        settings,
-        secrets,
-        ctx: base,
-      } = await host.connections.get(trigger.connectionId, controller.signal);
+      const { connector, settings, secrets, ctx: base } = await host.connections.get(trigger.connectionId, signal);
       const writer = connector.writers.trigger_event;
       if (!writer) throw new ConnectorError('config', `Connector ${connector.id} cannot trigger Qualtrics workflows`);
       const ctx: ConnectorContext = plan
@@ -164,18 +165,22 @@ export function createQualtrics(host: ServiceHost, options: QualtricsOptions = {
     row: { id: number; trigger_id: string; attempts: number; payload_json: string },
     byId: Map<string, TriggerView>,
     summary: CycleSummary,
+    signal: AbortSignal,
   ) {
     let trigger = byId.get(row.trigger_id);
     if (!trigger) {
       trigger = await triggers.get(row.trigger_id);
       byId.set(trigger.id, trigger);
     }
-    const result = await send(trigger, JSON.parse(row.payload_json));
+    const result = await send(trigger, JSON.parse(row.payload_json), undefined, signal);
     if (result.ok) {
       await deliveries.markDelivered(row.id, result);
       summary.delivered += 1;
       return;
     }
+    // Cut short by a stop (the hub stopping, or another process taking the work over): not an attempt. The
+    // row stays due as it was, for whichever process runs the worker next.
+    if (signal.aborted) return;
     const attempt = row.attempts + 1;
     if (result.retry && attempt < maxAttempts) {
       const at = Math.max(result.retryAt ?? 0, now() + backoffMs(attempt, options.random));
@@ -195,8 +200,8 @@ export function createQualtrics(host: ServiceHost, options: QualtricsOptions = {
     });
   }
 
-  /** One pass: turn new hub events into deliveries, then deliver what is due. */
-  async function runOnce(): Promise<CycleSummary> {
+  /** One pass: turn new hub events into deliveries, then deliver what is due (until `signal` aborts). */
+  async function runOnce(signal: AbortSignal = lifetime.signal): Promise<CycleSummary> {
     const scanned = await rules.scan();
     const summary: CycleSummary = {
       matched: scanned.matched,
@@ -209,9 +214,9 @@ export function createQualtrics(host: ServiceHost, options: QualtricsOptions = {
     const due = await deliveries.due(PER_CYCLE);
     const byId = new Map<string, TriggerView>();
     for (const row of due) {
-      if (controller.signal.aborted) break;
+      if (signal.aborted) break;
       summary.taken += 1;
-      await deliverOne(row, byId, summary);
+      await deliverOne(row, byId, summary, signal);
     }
     return summary;
   }
@@ -221,16 +226,17 @@ export function createQualtrics(host: ServiceHost, options: QualtricsOptions = {
   let started = false;
   let again = false;
   const schedule = (ms: number) => {
-    if (!started) return;
+    const signal = worker?.signal;
+    if (!started || !signal) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
       running = (async () => {
         let busy = false;
         try {
-          const summary = await runOnce();
+          const summary = await runOnce(signal);
           busy = summary.taken >= PER_CYCLE || summary.moreEvents;
         } catch (error) {
-          if (!controller.signal.aborted) {
+          if (!signal.aborted) {
             log('error', 'Qualtrics trigger worker error', { error: (error as Error)?.message ?? String(error) });
           }
         }
@@ -248,6 +254,23 @@ export function createQualtrics(host: ServiceHost, options: QualtricsOptions = {
   function wake() {
     if (running) again = true;
     else schedule(0);
+  }
+  async function startWorker() {
+    if (started) return;
+    // A test call cut short by a stop is not retried (tests are one-off): say so rather than leave it pending.
+    await deliveries.failInterruptedTests();
+    worker = new AbortController();
+    started = true;
+    unsubscribe ??= host.events.subscribe(wake);
+    schedule(0);
+  }
+  async function stopWorker() {
+    started = false;
+    unsubscribe?.();
+    unsubscribe = undefined;
+    clearTimeout(timer);
+    worker?.abort();
+    await running?.catch(() => {});
   }
 
   return {
@@ -352,20 +375,20 @@ export function createQualtrics(host: ServiceHost, options: QualtricsOptions = {
         label: 'Qualtrics workflow trigger',
       }));
     },
-    async start() {
-      // A test call cut short by a stop is not retried (tests are one-off): say so rather than leave it pending.
-      await deliveries.failInterruptedTests();
-      started = true;
-      unsubscribe ??= host.events.subscribe(wake);
-      schedule(0);
-    },
-    async stop() {
-      started = false;
-      unsubscribe?.();
-      unsubscribe = undefined;
-      clearTimeout(timer);
-      controller.abort();
-      await running?.catch(() => {});
+    /**
+     * Start the worker (the rule scan and delivery, woken by ingest and every few seconds); again after
+     * `stop` too: the hub runs it only while this process should (FlowService.background).
+     */
+    start: startWorker,
+    /**
+     * Stop the worker: its call in flight is aborted and that delivery left due as it was (not counted as
+     * an attempt), for the next start here or in another process. The API keeps working.
+     */
+    stop: stopWorker,
+    /** Stop everything: the worker, and calls the API started (a "Test"). */
+    async close() {
+      await stopWorker();
+      lifetime.abort();
     },
   };
 }

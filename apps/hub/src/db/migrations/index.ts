@@ -14,6 +14,9 @@ import { identifyUser } from './0012-identify-user.js';
 import { eventAttempts } from './0013-event-attempts.js';
 import { ingestRefusals } from './0014-ingest-refusals.js';
 import { postgresDueEvents } from './0015-postgres-due-events.js';
+import { leases } from './0016-leases.js';
+import { budgetReserve } from './0017-budget-reserve.js';
+import { runClaims } from './0018-run-claims.js';
 
 /**
  * Migrations run in order of their names. Never edit a released migration: add a new file and a line
@@ -35,6 +38,9 @@ export const migrations: Record<string, Migration> = {
   '0013_event_attempts': eventAttempts,
   '0014_ingest_refusals': ingestRefusals,
   '0015_postgres_due_events': postgresDueEvents,
+  '0016_leases': leases,
+  '0017_budget_reserve': budgetReserve,
+  '0018_run_claims': runClaims,
 };
 
 /**

@@ -62,6 +62,10 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   const pool = new driver.Pool({ connectionString: url, max: options.max ?? 10, types: typesOf(driver) });
   // An idle client that loses its server (a restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // The pool listens only to idle clients: one checked out (a transaction between two statements) that loses its
+  // server (a restart, a terminated backend) would emit an error nobody hears, which ends the process. The
+  // statement in flight, or the next one on that client, fails instead, and the pool drops the broken client.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new PortableSchemaPlugin()] });
   try {
     const { rows } = await sql<{ server_version_num: string }>`SHOW server_version_num`.execute(db);

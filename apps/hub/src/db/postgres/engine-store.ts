@@ -2,6 +2,7 @@ import type { DeliveryOutcome } from '@synchub/core';
 import { sql } from 'kysely';
 import type { Db } from '../index.js';
 import { createPostgresAttemptLog } from './attempts.js';
+import { type Fence, fenced } from './leases.js';
 
 /** One event's fate in a delivery window, as the delivery engine decided it. */
 export interface Fate {
@@ -25,6 +26,10 @@ type Maybe<T> = T | Promise<T>;
  * What the delivery engine reads and writes (delivery/engine.ts). SQLite answers synchronously (prepared
  * statements in synchronous transactions); PostgreSQL with promises. `payloadOf` stays synchronous: on
  * PostgreSQL `waiting` reads the payloads of the rows it lists and keeps them for it.
+ *
+ * Every write takes the fence of the destination's delivery lease (db/postgres/leases.ts). SQLite has one
+ * process and no leases (undefined); on PostgreSQL each write runs in a transaction that first checks the
+ * fence, and writes nothing (LeaseLostError) when another process took the destination over.
  */
 export interface EngineStore {
   due(
@@ -34,11 +39,11 @@ export interface EngineStore {
   ): Maybe<Array<{ id: number; source_id: string; payload_json: string; attempts: number }>>;
   waiting(destinationId: string, at: number, beforeId: number): Maybe<Array<{ id: number; next_attempt_at: number }>>;
   payloadOf(id: number): string | undefined;
-  hold(at: number, holds: Array<{ id: number; until: number; note: string }>): void | Promise<void>;
-  noteConfigError(destinationId: string, errorJson: string, at: number): void | Promise<void>;
-  apply(destinationId: string, at: number, fates: Fate[]): void | Promise<void>;
+  hold(at: number, holds: Array<{ id: number; until: number; note: string }>, fence?: Fence): void | Promise<void>;
+  noteConfigError(destinationId: string, errorJson: string, at: number, fence?: Fence): void | Promise<void>;
+  apply(destinationId: string, at: number, fates: Fate[], fence?: Fence): void | Promise<void>;
   /** Count (+1) or take back (-1) one unanswered send on each event. */
-  sends(ids: number[], by: 1 | -1): void | Promise<void>;
+  sends(ids: number[], by: 1 | -1, fence?: Fence): void | Promise<void>;
 }
 
 /** The queued events of a destination's sources: the partial index `events_queued` (migration 0015) serves it. */
@@ -55,6 +60,11 @@ const possibleDuplicate = (sends: number) =>
 export function createPostgresEngineStore(db: Db): EngineStore {
   const attemptLog = createPostgresAttemptLog(db);
   const payloads = new Map<number, string>();
+  // Several hubs may share the database: a write without the lease's fence could land after a takeover.
+  const write = <T>(fence: Fence | undefined, work: (trx: Db) => Promise<T>): Promise<T> => {
+    if (!fence) return Promise.reject(new Error('A delivery write on PostgreSQL needs its lease fence'));
+    return fenced(db, fence, work);
+  };
   return {
     async due(destinationId, at, limit) {
       return (await dueEventsQuery(destinationId, at, limit).execute(db)).rows;
@@ -70,8 +80,8 @@ export function createPostgresEngineStore(db: Db): EngineStore {
       return rows.map((r) => ({ id: r.id, next_attempt_at: r.next_attempt_at }));
     },
     payloadOf: (id) => payloads.get(id),
-    async hold(at, holds) {
-      await db.transaction().execute(async (trx) => {
+    async hold(at, holds, fence) {
+      await write(fence, async (trx) => {
         for (const h of holds) {
           await trx
             .updateTable('events')
@@ -86,16 +96,18 @@ export function createPostgresEngineStore(db: Db): EngineStore {
         }
       });
     },
-    async noteConfigError(destinationId, errorJson, at) {
-      await sql`UPDATE events SET last_error_json = ${errorJson}, updated_at = ${at} WHERE id IN (
-          SELECT e.id FROM events e JOIN sources s ON s.id = e.source_id
-          WHERE s.destination_id = ${destinationId} AND e.state IN ('received', 'retrying') AND e.next_attempt_at <= ${at})`.execute(
-        db,
-      );
+    async noteConfigError(destinationId, errorJson, at, fence) {
+      await write(fence, async (trx) => {
+        await sql`UPDATE events SET last_error_json = ${errorJson}, updated_at = ${at} WHERE id IN (
+            SELECT e.id FROM events e JOIN sources s ON s.id = e.source_id
+            WHERE s.destination_id = ${destinationId} AND e.state IN ('received', 'retrying') AND e.next_attempt_at <= ${at})`.execute(
+          trx,
+        );
+      });
     },
-    async apply(destinationId, at, fates) {
+    async apply(destinationId, at, fates, fence) {
       if (fates.length === 0) return;
-      await db.transaction().execute(async (trx) => {
+      await write(fence, async (trx) => {
         for (const f of fates) {
           if (f.answered) {
             await trx
@@ -153,15 +165,17 @@ export function createPostgresEngineStore(db: Db): EngineStore {
         }
       });
     },
-    async sends(ids, by) {
+    async sends(ids, by, fence) {
       if (ids.length === 0) return;
-      const q = db.updateTable('events').where('id', 'in', ids);
-      if (by > 0) await q.set({ unanswered_sends: sql`unanswered_sends + 1` }).execute();
-      else
-        await q
-          .set({ unanswered_sends: sql`GREATEST(0, unanswered_sends - 1)` })
-          .where('unanswered_sends', '>', 0)
-          .execute();
+      await write(fence, async (trx) => {
+        const q = trx.updateTable('events').where('id', 'in', ids);
+        if (by > 0) await q.set({ unanswered_sends: sql`unanswered_sends + 1` }).execute();
+        else
+          await q
+            .set({ unanswered_sends: sql`GREATEST(0, unanswered_sends - 1)` })
+            .where('unanswered_sends', '>', 0)
+            .execute();
+      });
     },
   };
 }

@@ -36,6 +36,24 @@ describe.skipIf(readTestEnv().store !== 'postgres')('PostgreSQL store', () => {
   });
   afterAll(() => t?.close());
 
+  it('survives losing the connection of a transaction in progress (a database restart), failing that transaction', async () => {
+    const outcome = await t.hub.db
+      .transaction()
+      .execute(async (trx) => {
+        const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(trx);
+        // From another connection of the pool: the transaction's own server process goes away between statements.
+        await sql`SELECT pg_terminate_backend(${rows[0]?.pid})`.execute(t.hub.db);
+        await new Promise((r) => setTimeout(r, 300));
+        await sql`SELECT 1`.execute(trx);
+        return 'committed';
+      })
+      .catch((error: Error) => `failed: ${error.message}`);
+    expect(outcome).toMatch(/^failed: /);
+    // The pool goes on with a fresh connection.
+    const { rows } = await sql<{ one: number }>`SELECT 1 AS one`.execute(t.hub.db);
+    expect(Number(rows[0]?.one)).toBe(1);
+  });
+
   it('says where it could not connect, without the password', async () => {
     const error = await openStore({ file: ':memory:', databaseUrl: 'postgres://postgres:hunter22@127.0.0.1:1/x' }).then(
       () => undefined,
