@@ -65,11 +65,10 @@ const dump = (r: ScaleResult) => {
 beforeAll(() => {
   // The suite runs the compiled hub, as users do: build it (turbo, cached when nothing changed).
   if (process.env.SYNCHUB_SCALE_BUILD === '0' || process.env.SYNCHUB_SCALE_FROM_SOURCE === '1') return;
-  execFileSync(
-    'npx',
-    ['--yes', 'pnpm@10', 'exec', 'turbo', 'run', 'build', '--filter=@synchub/hub...', '--output-logs=errors-only'],
-    { cwd: ROOT, stdio: 'inherit' },
-  );
+  execFileSync('npx', ['--yes', 'pnpm@10', 'exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
 });
 
 // The worker may end by a signal, which skips exit handlers: remove the hub's copy here.
