@@ -238,17 +238,17 @@ describe('with the keyboard', () => {
       const h1 = page.getByRole('heading', { level: 1, name: heading });
       await h1.waitFor();
       await expect.poll(() => h1.evaluate((e) => e === e.ownerDocument.activeElement)).toBe(true);
-      expect(await page.title()).toBe(`${heading} · Synchub`);
+      await expect.poll(() => page.title()).toBe(`${heading} · Synchub`);
       titles.push(await page.title());
     }
     expect(new Set(titles).size).toBe(titles.length);
     await page.getByRole('link', { name: 'New pipeline' }).count();
     await page.goto(`${harness.hub.url}/#/pipelines/new`);
     await page.getByRole('heading', { level: 1, name: 'New pipeline' }).waitFor();
-    expect(await page.title()).toBe('New pipeline · Synchub');
+    await expect.poll(() => page.title()).toBe('New pipeline · Synchub');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Admin token').waitFor();
-    expect(await page.title()).toBe('Sign in · Synchub');
+    await expect.poll(() => page.title()).toBe('Sign in · Synchub');
     await harness.signIn(page);
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
   });

@@ -61,6 +61,7 @@ export async function startHarness(
         '--headless',
         '--no-sandbox',
         '--disable-gpu',
+        '--disable-quic',
         '--no-first-run',
         '--disable-background-networking',
         '--disable-component-update',

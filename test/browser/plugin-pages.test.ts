@@ -28,7 +28,8 @@ describe('vendor pages follow the installed plugins', () => {
   it('hides the pages of flows that are not installed, and says so at their address', async () => {
     ({ context, page } = await bare.newPage({ width: 400, height: 800 }));
     await bare.signIn(page, '/#/overview', TOKEN);
-    await page.getByRole('link', { name: 'Pipelines' }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Pipelines', exact: true }).waitFor();
     const links = await navLinks(page);
     expect(links).toContain('Connections');
     expect(links).not.toContain('Gainsight');
@@ -44,10 +45,13 @@ describe('vendor pages follow the installed plugins', () => {
   it('shows each page an installed plugin declares, under its title', async () => {
     ({ context, page } = await full.newPage({ width: 1280, height: 800 }));
     await full.signIn(page, '/#/overview', TOKEN);
-    await page.getByRole('link', { name: 'Qualtrics' }).waitFor();
+    const qualtrics = page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Qualtrics', exact: true });
+    await qualtrics.waitFor();
     const links = await navLinks(page);
     for (const name of ['Gainsight', 'Accounts', 'Qualtrics']) expect(links).toContain(name);
-    await page.getByRole('link', { name: 'Qualtrics' }).click();
+    await qualtrics.click();
     await page
       .getByRole('heading', { name: /Qualtrics/ })
       .first()

@@ -261,7 +261,8 @@ export function EventsPage({ view, query }: Props) {
               if (value === '' && search) setFilter({ search: undefined });
             }}
             onKeyDown={(e) => {
-              if (e.key === 'Enter') setFilter({ search: draft.trim() || undefined });
+              // The box's own value: a fast Enter can come before the re-render that updates `draft`.
+              if (e.key === 'Enter') setFilter({ search: e.currentTarget.value.trim() || undefined });
             }}
           />
           <span id="filter-search-help" class="visually-hidden">
