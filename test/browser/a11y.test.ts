@@ -1,15 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import {
-  createPendoSimulator,
-  createSalesforceSimulator,
-  listen,
-  type RunningServer,
-  salesforceId,
-} from '@synchub/sandbox';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, screenshot, screenshotIfFailed, screenshotOf, startHarness } from './harness.js';
+import { type PendoSalesforce, startPendoSalesforce } from './pendo-salesforce.js';
 
 // Accessibility: axe-core on every dashboard page (each with something in it), failing on any violation and
 // printing them; then what axe cannot see, done with the keyboard: the skip link, page titles and focus on
@@ -20,35 +14,21 @@ import { type Harness, screenshot, screenshotIfFailed, screenshotOf, startHarnes
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let harness: Harness;
-let servers: RunningServer[] = [];
+let vendors: PendoSalesforce | undefined;
 let context: BrowserContext;
 let page: Page;
 let failedEventId = 0;
 
 beforeAll(async () => {
-  const accounts = Array.from({ length: 3 }, (_, i) => salesforceId('001', i + 1));
-  const salesforce = createSalesforceSimulator({ accounts: accounts.length });
-  const pendo = createPendoSimulator({ accountIds: accounts });
-  servers = [await listen(salesforce.app), await listen(pendo.app)];
+  vendors = await startPendoSalesforce(3);
   harness = await startHarness('a11y');
-  const sf = await harness.api<{ connection: { id: string } }>('POST', '/api/connections', {
-    connectorId: 'salesforce',
-    name: 'Salesforce sandbox',
-    settings: { loginUrl: servers[0]!.url, clientId: salesforce.credentials.clientId, sandbox: true },
-    secrets: { clientSecret: salesforce.credentials.clientSecret, refreshToken: salesforce.credentials.refreshToken },
-  });
-  const pd = await harness.api<{ connection: { id: string } }>('POST', '/api/connections', {
-    connectorId: 'pendo',
-    name: 'Pendo sandbox',
-    settings: { baseUrl: servers[1]!.url, sandbox: true },
-    secrets: { integrationKey: pendo.credentials.integrationKey },
-  });
+  const connections = await vendors.connect(harness);
   const pipeline = await harness.api('POST', '/api/pipelines', {
     kind: 'pendo.to_salesforce',
     name: 'Pendo usage → Salesforce',
-    connectionId: pd.body.connection.id,
+    connectionId: connections.pendo,
     settings: {
-      targetConnectionId: sf.body.connection.id,
+      targetConnectionId: connections.salesforce,
       fieldMap: [{ from: 'activeVisitors', to: 'Pendo_numberofvisitors_last30d__c' }],
     },
   });
@@ -57,10 +37,10 @@ beforeAll(async () => {
   const second = await harness.api('POST', '/api/pipelines', {
     kind: 'pendo.to_salesforce',
     name: 'Another Pendo leg',
-    connectionId: pd.body.connection.id,
+    connectionId: connections.pendo,
     schedule: '0 6 * * 1',
     settings: {
-      targetConnectionId: sf.body.connection.id,
+      targetConnectionId: connections.salesforce,
       fieldMap: [{ from: 'minutes', to: 'Pendo_timeonsite_last30d__c' }],
     },
   });
@@ -96,7 +76,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await harness?.close();
-  await Promise.all(servers.map((s) => s.close()));
+  await vendors?.close();
 });
 
 afterEach(async ({ task }) => {

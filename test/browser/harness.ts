@@ -25,6 +25,11 @@ export interface Harness {
   api<T = Record<string, unknown>>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** A batch to the ingest endpoint with a source's write key. */
   ingest(writeKey: string, batch: unknown[]): Promise<Response>;
+  /**
+   * Stops the hub (in-flight requests get `graceMs`; what is still running is cut off, as by a stop of the
+   * process) and starts it again on the same data dir and options, as `hub`. The port changes.
+   */
+  restartHub(graceMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,16 +50,17 @@ export async function startHarness(
     await hub?.close(1000);
     await rm(dataDir, { recursive: true, force: true });
   };
+  const options: Parameters<typeof startHub>[0] = {
+    dataDir,
+    adminToken: TOKEN,
+    host: '127.0.0.1',
+    port: 0,
+    staticDir,
+    logger: createLogger({ level: 'warn' }),
+    ...hubOptions,
+  };
   try {
-    hub = await startHub({
-      dataDir,
-      adminToken: TOKEN,
-      host: '127.0.0.1',
-      port: 0,
-      staticDir,
-      logger: createLogger({ level: 'warn' }),
-      ...hubOptions,
-    });
+    hub = await startHub(options);
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [
@@ -72,9 +78,9 @@ export async function startHarness(
     await close();
     throw error;
   }
-  const started = { hub, browser };
-  return {
-    ...started,
+  const started: Harness = {
+    hub,
+    browser,
     async newPage(viewport) {
       const context = await started.browser.newContext({ viewport });
       const page = await context.newPage();
@@ -104,8 +110,15 @@ export async function startHarness(
         body: JSON.stringify({ batch }),
       });
     },
+    async restartHub(graceMs = 5000) {
+      hub = undefined;
+      await started.hub.close(graceMs);
+      hub = await startHub(options);
+      started.hub = hub;
+    },
     close,
   };
+  return started;
 }
 
 export const screenshot = (page: Page, name: string) =>

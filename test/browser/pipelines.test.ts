@@ -1,44 +1,24 @@
-import {
-  createPendoSimulator,
-  createSalesforceSimulator,
-  listen,
-  type RunningServer,
-  salesforceId,
-} from '@synchub/sandbox';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, screenshot, screenshotIfFailed, startHarness } from './harness.js';
+import { type PendoSalesforce, startPendoSalesforce } from './pendo-salesforce.js';
 
 // The Pipelines page: configure the Pendo → Salesforce leg of the bridge from the dashboard, against the
 // Pendo and Salesforce simulators, run it, follow the run to Completed, and check what Salesforce received.
 
-const ACCOUNTS = Array.from({ length: 12 }, (_, i) => salesforceId('001', i + 1));
-
 let harness: Harness;
-let servers: RunningServer[] = [];
-let salesforce: ReturnType<typeof createSalesforceSimulator>;
-let pendo: ReturnType<typeof createPendoSimulator>;
+let vendors: PendoSalesforce;
+let accounts: string[];
+let salesforce: PendoSalesforce['salesforce'];
 let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  // Lined up as a real tenant: Pendo account ids are the Salesforce Account ids, plus one trial account.
-  salesforce = createSalesforceSimulator({ accounts: ACCOUNTS.length });
-  pendo = createPendoSimulator({ accountIds: [...ACCOUNTS, 'acct-trial-0001'] });
-  servers = [await listen(salesforce.app), await listen(pendo.app)];
+  // 12 accounts in both, plus one Pendo trial account that Salesforce does not have.
+  vendors = await startPendoSalesforce(12, ['acct-trial-0001']);
+  ({ salesforce, accounts: accounts } = vendors);
   harness = await startHarness('pipelines');
-  await harness.api('POST', '/api/connections', {
-    connectorId: 'salesforce',
-    name: 'Salesforce sandbox',
-    settings: { loginUrl: servers[0]!.url, clientId: salesforce.credentials.clientId, sandbox: true },
-    secrets: { clientSecret: salesforce.credentials.clientSecret, refreshToken: salesforce.credentials.refreshToken },
-  });
-  await harness.api('POST', '/api/connections', {
-    connectorId: 'pendo',
-    name: 'Pendo sandbox',
-    settings: { baseUrl: servers[1]!.url, sandbox: true },
-    secrets: { integrationKey: pendo.credentials.integrationKey },
-  });
+  await vendors.connect(harness);
   ({ context, page } = await harness.newPage({ width: 1280, height: 900 }));
 });
 
@@ -49,7 +29,7 @@ afterEach(async ({ task }) => {
 afterAll(async () => {
   await context?.close();
   await harness?.close();
-  await Promise.all(servers.map((s) => s.close()));
+  await vendors?.close();
 });
 
 const shot = (name: string) => screenshot(page, name);
@@ -118,7 +98,7 @@ describe('pipelines page', () => {
     const writes = salesforce.control.requests.filter((r) => r.method === 'PATCH');
     expect(writes.map((r) => r.path)).toEqual(['/services/data/v60.0/composite/sobjects']);
     const sent = (writes[0]?.body as { records?: Array<Record<string, unknown>> } | undefined)?.records ?? [];
-    expect(sent.map((r) => r.id).sort()).toEqual([...ACCOUNTS].sort());
+    expect(sent.map((r) => r.id).sort()).toEqual([...accounts].sort());
     for (const record of sent) {
       expect(Object.keys(record).sort()).toEqual([
         'Pendo_numberofvisitors_last30d__c',

@@ -135,9 +135,8 @@ export async function scaleRun(options: ScaleOptions): Promise<ScaleResult> {
   const secretKey = randomHex(32);
   const { set, missing } = knownSettings({
     SYNCHUB_LEASE_TTL_MS: String(options.leaseTtlMs),
+    // The scheduler ticks every min(5 s, heartbeat): a short heartbeat also gives the 20-s schedule its tick.
     SYNCHUB_RUN_HEARTBEAT_MS: String(options.heartbeatMs),
-    // The scheduler's tick, if the hub lets it be set: a 20-s schedule wants a tick of a second or two.
-    SYNCHUB_SCHEDULER_TICK_MS: '1000',
   });
   const env = {
     SYNCHUB_DATABASE_URL: db.url,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   formatDate,
+  formatDetail,
   formatDuration,
   formatTime,
   isMidnight,
@@ -95,5 +96,19 @@ describe('formatDuration', () => {
     expect(formatDuration(71 * 60_000)).toBe('1 h 11 min');
     expect(formatDuration(2 * 3_600_000)).toBe('2 h');
     expect(formatDuration(76 * 3_600_000)).toBe('3 d 4 h');
+  });
+});
+
+describe('formatDetail', () => {
+  it('reads an object of plain values as labelled parts, and anything deeper as short JSON', () => {
+    expect(
+      formatDetail({ connection: 'Salesforce sandbox', object: 'Account', fields: ['Pendo_a__c', 'Pendo_b__c'] }),
+    ).toBe('Connection: Salesforce sandbox · Object: Account · Fields: Pendo_a__c, Pendo_b__c');
+    expect(formatDetail({ windowDays: 30, dryRun: false, last: null })).toBe(
+      'Window days: 30 · Dry run: false · Last: —',
+    );
+    expect(formatDetail({ nested: { a: 1 } })).toBe('{"nested":{"a":1}}');
+    expect(formatDetail({})).toBe('{}');
+    expect(formatDetail(Array.from({ length: 7 }, (_, i) => i))).toBe('0, 1, 2, 3, 4 … (7 in all)');
   });
 });

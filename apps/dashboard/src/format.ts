@@ -156,8 +156,24 @@ export function formatDetail(value: unknown): string {
     const shown = value.slice(0, 5).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
     return value.length > 5 ? `${shown.join(', ')} … (${value.length} in all)` : shown.join(', ');
   }
+  // An object of plain values (or lists of them) reads as labelled parts: "Connection: CRM · Object: Account".
+  const entries = Object.entries(value as Record<string, unknown>);
+  const plain = (v: unknown) => v === null || typeof v !== 'object';
+  if (entries.length > 0 && entries.every(([, v]) => plain(v) || (Array.isArray(v) && v.every(plain)))) {
+    return entries.map(([k, v]) => `${humanize(k)}: ${formatDetail(v)}`).join(' · ');
+  }
   const json = JSON.stringify(value);
   return json.length > 80 ? `${json.slice(0, 77)}…` : json;
+}
+
+/** `unmatched` → "Unmatched", `discoveredCategories` → "Discovered categories", `company_gsid` → "Company gsid". */
+export function humanize(key: string): string {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** "in 42 s", "in 3 min", "in 5 h" for a moment in the future. */

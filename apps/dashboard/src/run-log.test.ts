@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setZoneChoice } from './format.js';
-import { explainCursor, humanize, markOf, nextSort, sortRows, splitDetails } from './run-log.js';
+import { humanize } from './format.js';
+import { explainCursor, markOf, nextSort, sortRows, splitDetails } from './run-log.js';
 
 const NOW = Date.UTC(2025, 2, 6, 9, 0);
 beforeEach(() => setZoneChoice('utc'));
@@ -59,7 +60,7 @@ describe('splitDetails', () => {
         columns: ['Gsid', 'Name', 'reason', 'extra'],
         rows: [
           { Gsid: 'G1', Name: 'Acme', reason: 'no SfdcAccountId', extra: '' },
-          { Gsid: 'G2', Name: '', reason: 'ambiguous', extra: '{"a":1}' },
+          { Gsid: 'G2', Name: '', reason: 'ambiguous', extra: 'A: 1' },
         ],
         capped: false,
       },

@@ -1,4 +1,4 @@
-import { formatDetail, formatTime } from './format.js';
+import { formatDetail, formatTime, humanize } from './format.js';
 
 // A run log one can read: cursors in words, the samples a run noted (unmatched records…) as tables, and
 // the sorting every table of the dashboard shares.
@@ -100,16 +100,6 @@ export interface NoteTable {
   rows: Array<Record<string, string>>;
   /** The run keeps at most this many samples of a list. */
   capped: boolean;
-}
-
-/** `unmatched` → "Unmatched", `discoveredCategories` → "Discovered categories". */
-export function humanize(key: string): string {
-  const words = key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/[_-]+/g, ' ')
-    .trim()
-    .toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 export const NOTE_CAP = 100;

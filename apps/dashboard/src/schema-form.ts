@@ -1,3 +1,4 @@
+import { humanize } from './format.js';
 import type { JsonSchema } from './types.js';
 
 // Turns a connector's settings/secrets JSON Schema (zod v4 `z.toJSONSchema`, io 'input') into form fields,
@@ -26,15 +27,7 @@ export interface FieldSpec {
 export type FieldValue = string | boolean;
 export type FormValues = Record<string, FieldValue>;
 
-/** `accessKey` / `access_key` → "Access key", for fields without a `title`. */
-export function humanize(key: string): string {
-  const words = key
-    .replace(/[_-]+/g, ' ')
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .trim()
-    .toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+export { humanize };
 
 function isNullSchema(schema: JsonSchema): boolean {
   return schema.type === 'null' || (Array.isArray(schema.type) && schema.type.every((t) => t === 'null'));

@@ -63,7 +63,8 @@ export function RunItem({ run: r, records = false }: { run: RunView; records?: b
         </div>
       )}
       {r.error && (
-        <div class="notice error">
+        // An interrupted run is retried by itself: a warning, not a failure.
+        <div class={r.status === 'interrupted' ? 'notice warn' : 'notice error'}>
           <p>
             <strong>{r.error.code}</strong>
             {r.error.vendorCode && ` (${r.error.vendorCode})`}

@@ -197,7 +197,7 @@ describe('pipelines', () => {
       ['schedule', 'interrupted'],
     ]);
     // SQLite: the hub's previous start left it; PostgreSQL: a process that stopped answering (see run-claims.test.ts).
-    expect(runs[1]?.error?.message).toMatch(/^Interrupted: .* retried from its last saved cursor$/);
+    expect(runs[1]?.error?.message).toMatch(/^(The hub|Hub process .*) stopped .* retried from its last saved cursor$/);
     const after = (await (await t.request('GET', `/api/pipelines/${id}`)).json()) as {
       pipeline: { nextRunAt: number };
     };
@@ -214,7 +214,7 @@ describe('pipelines', () => {
     await t.hub.scheduler.stop();
     const run = await t.hub.db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow();
     expect(run.status).toBe('interrupted');
-    expect(JSON.parse(run.error_json ?? '{}').message).toMatch(/^Interrupted: hub process .* stopped while this run/);
+    expect(JSON.parse(run.error_json ?? '{}').message).toMatch(/^Hub process .* stopped while this run/);
     const pipeline = await t.hub.db.selectFrom('pipelines').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(pipeline).toMatchObject({ cursor: '1', next_run_at: clock });
   });

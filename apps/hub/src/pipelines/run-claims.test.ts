@@ -164,7 +164,7 @@ describe.skipIf(readTestEnv().store !== 'postgres')('several hubs on one Postgre
     expect(JSON.parse(interrupted?.error_json ?? '{}')).toMatchObject({
       code: 'interrupted',
       owner: 'gone-host:4242:abcdef',
-      message: expect.stringMatching(/^Interrupted: hub process gone-host:4242:abcdef stopped answering/),
+      message: expect.stringMatching(/^Hub process gone-host:4242:abcdef stopped answering/),
     });
     expect(retry).toMatchObject({ status: 'completed', trigger: 'retry' });
     expect((await runsOf(live.id)).map((r) => r.status)).toEqual(['running']);

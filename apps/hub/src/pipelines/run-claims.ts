@@ -19,8 +19,7 @@ export const RUN_HEARTBEAT_MS = 5000;
 export const MISSED_HEARTBEATS = 3;
 
 /** The message of a run left running by the previous start of a single-process hub (SQLite). */
-export const INTERRUPTED =
-  'Interrupted: the hub stopped while this run was in progress; it is retried from its last saved cursor';
+export const INTERRUPTED = 'The hub stopped while this run was in progress; it is retried from its last saved cursor';
 
 /** This process's name on the runs it owns: host, pid and a random part (test hubs share one pid). */
 export function newProcessId(): string {
@@ -64,7 +63,7 @@ export async function interruptStale(db: Db, staleMs: number, at: number): Promi
         status: 'interrupted',
         finished_at: at,
         error_json: sql<string>`json_build_object('code', 'interrupted', 'owner', owner, 'message',
-          'Interrupted: hub process ' || coalesce(owner, '(unknown)') || ${` stopped answering (no heartbeat for over ${seconds} s); the run is retried from its last saved cursor`})::text`,
+          'Hub process ' || coalesce(owner, '(unknown)') || ${` stopped answering (no heartbeat for over ${seconds} s); the run is retried from its last saved cursor`})::text`,
       })
       .where('status', '=', 'running')
       .where((eb) =>

@@ -237,7 +237,7 @@ export function createRunner(deps: {
             ? {
                 code: 'interrupted',
                 owner: processId,
-                message: `Interrupted: hub process ${processId} stopped while this run was in progress; it is retried from its last saved cursor`,
+                message: `Hub process ${processId} stopped while this run was in progress; it is retried from its last saved cursor`,
               }
             : stored,
         ),

@@ -1,0 +1,57 @@
+import {
+  createPendoSimulator,
+  createSalesforceSimulator,
+  listen,
+  type RunningServer,
+  salesforceId,
+} from '@synchub/sandbox';
+import type { Harness } from './harness.js';
+
+// The Pendo and Salesforce simulators lined up as a real tenant (Pendo account ids are the Salesforce Account
+// ids, plus any Pendo-only ones), listening on 127.0.0.1, and the hub connections that reach them.
+
+export interface PendoSalesforce {
+  salesforce: ReturnType<typeof createSalesforceSimulator>;
+  pendo: ReturnType<typeof createPendoSimulator>;
+  /** The Salesforce Account ids (Pendo knows them too). */
+  accounts: string[];
+  /** Adds the connections "Salesforce sandbox" and "Pendo sandbox" to the hub; their ids. */
+  connect(harness: Harness): Promise<{ salesforce: string; pendo: string }>;
+  close(): Promise<void>;
+}
+
+export async function startPendoSalesforce(accountCount: number, pendoOnly: string[] = []): Promise<PendoSalesforce> {
+  const accounts = Array.from({ length: accountCount }, (_, i) => salesforceId('001', i + 1));
+  const salesforce = createSalesforceSimulator({ accounts: accounts.length });
+  const pendo = createPendoSimulator({ accountIds: [...accounts, ...pendoOnly] });
+  const servers: RunningServer[] = [await listen(salesforce.app), await listen(pendo.app)];
+  return {
+    salesforce,
+    pendo,
+    accounts,
+    async connect(harness) {
+      const sf = await harness.api<{ connection: { id: string } }>('POST', '/api/connections', {
+        connectorId: 'salesforce',
+        name: 'Salesforce sandbox',
+        settings: { loginUrl: servers[0]!.url, clientId: salesforce.credentials.clientId, sandbox: true },
+        secrets: {
+          clientSecret: salesforce.credentials.clientSecret,
+          refreshToken: salesforce.credentials.refreshToken,
+        },
+      });
+      const pd = await harness.api<{ connection: { id: string } }>('POST', '/api/connections', {
+        connectorId: 'pendo',
+        name: 'Pendo sandbox',
+        settings: { baseUrl: servers[1]!.url, sandbox: true },
+        secrets: { integrationKey: pendo.credentials.integrationKey },
+      });
+      if (sf.status !== 201 || pd.status !== 201) {
+        throw new Error(`connections refused: ${JSON.stringify(sf.body)} ${JSON.stringify(pd.body)}`);
+      }
+      return { salesforce: sf.body.connection.id, pendo: pd.body.connection.id };
+    },
+    close: async () => {
+      await Promise.all(servers.map((s) => s.close()));
+    },
+  };
+}
