@@ -61,7 +61,19 @@ export function EventsPage({ view, query }: Props) {
   const [notice, setNotice] = useState<Notice | undefined>();
   // What is typed in the search box; it applies on Enter (exact ids, emails and event names).
   const [draft, setDraft] = useState(search ?? '');
-  useEffect(() => setDraft(search ?? ''), [search]);
+  // The box follows the address when the search changes elsewhere (Clear filters, back, a link). Not on
+  // mount, and not after its own Enter: effects run after paint, and a late one would wipe what is being
+  // typed by then.
+  const applied = useRef(search);
+  useEffect(() => {
+    if (applied.current === search) return;
+    applied.current = search;
+    setDraft(search ?? '');
+  }, [search]);
+  const applySearch = (value: string | undefined) => {
+    applied.current = value;
+    setFilter({ search: value });
+  };
   const [knownCodes, setKnownCodes] = useState<string[]>([]);
   const [backlog, setBacklog] = useState<{ backlog: BacklogEntry[]; at: number } | undefined>();
   const request = useRef(0);
@@ -258,11 +270,11 @@ export function EventsPage({ view, query }: Props) {
               const value = e.currentTarget.value;
               setDraft(value);
               // Clearing the box (its × or the last character) shows everything again.
-              if (value === '' && search) setFilter({ search: undefined });
+              if (value === '' && search) applySearch(undefined);
             }}
             onKeyDown={(e) => {
               // The box's own value: a fast Enter can come before the re-render that updates `draft`.
-              if (e.key === 'Enter') setFilter({ search: e.currentTarget.value.trim() || undefined });
+              if (e.key === 'Enter') applySearch(e.currentTarget.value.trim() || undefined);
             }}
           />
           <span id="filter-search-help" class="visually-hidden">
