@@ -23,28 +23,18 @@ beforeAll(async () => {
   vendors = await startPendoSalesforce(3);
   harness = await startHarness('a11y');
   const connections = await vendors.connect(harness);
-  const pipeline = await harness.api('POST', '/api/pipelines', {
-    kind: 'pendo.to_salesforce',
+  await vendors.pipeline(harness, connections, {
     name: 'Pendo usage → Salesforce',
-    connectionId: connections.pendo,
-    settings: {
-      targetConnectionId: connections.salesforce,
-      fieldMap: [{ from: 'activeVisitors', to: 'Pendo_numberofvisitors_last30d__c' }],
-    },
+    from: 'activeVisitors',
+    to: 'Pendo_numberofvisitors_last30d__c',
   });
-  expect(pipeline.status, JSON.stringify(pipeline.body)).toBe(201);
   // A second one in the same group, for sorting.
-  const second = await harness.api('POST', '/api/pipelines', {
-    kind: 'pendo.to_salesforce',
+  await vendors.pipeline(harness, connections, {
     name: 'Another Pendo leg',
-    connectionId: connections.pendo,
+    from: 'minutes',
+    to: 'Pendo_timeonsite_last30d__c',
     schedule: '0 6 * * 1',
-    settings: {
-      targetConnectionId: connections.salesforce,
-      fieldMap: [{ from: 'minutes', to: 'Pendo_timeonsite_last30d__c' }],
-    },
   });
-  expect(second.status, JSON.stringify(second.body)).toBe(201);
   const source = await harness.api<{ writeKey: string }>('POST', '/api/sources', {
     name: 'Web app',
     destinationId: null,

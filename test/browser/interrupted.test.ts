@@ -32,17 +32,11 @@ type Run = { trigger: string; status: string; error: { code: string; message: st
 describe('an interrupted run', () => {
   it('shows Interrupted with the reason, and its retry completes after the restart', async () => {
     const connections = await vendors.connect(harness);
-    const created = await harness.api<{ pipeline: { id: string } }>('POST', '/api/pipelines', {
-      kind: 'pendo.to_salesforce',
+    const id = await vendors.pipeline(harness, connections, {
       name: 'Pendo usage → Salesforce',
-      connectionId: connections.pendo,
-      settings: {
-        targetConnectionId: connections.salesforce,
-        fieldMap: [{ from: 'activeVisitors', to: 'Pendo_numberofvisitors_last30d__c' }],
-      },
+      from: 'activeVisitors',
+      to: 'Pendo_numberofvisitors_last30d__c',
     });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const id = created.body.pipeline.id;
     const runs = async () => (await harness.api<{ runs: Run[] }>('GET', `/api/pipelines/${id}/runs`)).body.runs;
 
     // Pendo answers after a minute: the run is inside a vendor call when the hub stops.

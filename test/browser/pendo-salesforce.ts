@@ -17,6 +17,15 @@ export interface PendoSalesforce {
   accounts: string[];
   /** Adds the connections "Salesforce sandbox" and "Pendo sandbox" to the hub; their ids. */
   connect(harness: Harness): Promise<{ salesforce: string; pendo: string }>;
+  /**
+   * Creates a Pendo → Salesforce pipeline over the connections `connect` made (one Pendo measure to one
+   * Pendo_ field); its id. Throws with the hub's answer when it is refused.
+   */
+  pipeline(
+    harness: Harness,
+    connections: { salesforce: string; pendo: string },
+    options: { name: string; from: string; to: string; schedule?: string },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -49,6 +58,17 @@ export async function startPendoSalesforce(accountCount: number, pendoOnly: stri
         throw new Error(`connections refused: ${JSON.stringify(sf.body)} ${JSON.stringify(pd.body)}`);
       }
       return { salesforce: sf.body.connection.id, pendo: pd.body.connection.id };
+    },
+    async pipeline(harness, connections, { name, from, to, schedule }) {
+      const created = await harness.api<{ pipeline: { id: string } }>('POST', '/api/pipelines', {
+        kind: 'pendo.to_salesforce',
+        name,
+        connectionId: connections.pendo,
+        ...(schedule ? { schedule } : {}),
+        settings: { targetConnectionId: connections.salesforce, fieldMap: [{ from, to }] },
+      });
+      if (created.status !== 201) throw new Error(`pipeline refused: ${JSON.stringify(created.body)}`);
+      return created.body.pipeline.id;
     },
     close: async () => {
       await Promise.all(servers.map((s) => s.close()));
