@@ -16,6 +16,7 @@ import {
   type WriterDefinition,
   writeInBatches,
 } from '@synchub/core';
+import { isLeaseLost } from '../db/postgres/leases.js';
 import { getOrCreate } from '../util.js';
 
 type Writer = WriterDefinition<unknown, unknown>;
@@ -238,6 +239,9 @@ async function writeGroup(
       },
     );
   } catch (error) {
+    // This process no longer holds the destination: nothing it would settle could be recorded (acks are
+    // fenced), and the new holder sends these events. The engine drops the lane.
+    if (isLeaseLost(error)) throw error;
     // The call failed as a whole: what it carried, and what was still to send, share its answer.
     const outcome = outcomeOf(error, now());
     for (const item of group.items)
@@ -253,6 +257,7 @@ async function writeGroup(
         const [own] = await write([part.record]);
         outcome = resultOutcome(own, now());
       } catch (error) {
+        if (isLeaseLost(error)) throw error;
         outcome = outcomeOf(error, now());
       }
       settle(part.eventId, outcome);
