@@ -1,4 +1,5 @@
-import { friendlyMessage, humanize } from './schema-form.js';
+import { humanize } from './format.js';
+import { friendlyMessage } from './schema-form.js';
 import type { JsonSchema } from './types.js';
 
 // The Gainsight wizard's forms, rendered from each pull kind's settings JSON Schema: which widget a setting

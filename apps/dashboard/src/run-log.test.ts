@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setZoneChoice } from './format.js';
-import { humanize } from './format.js';
+import { humanize, setZoneChoice } from './format.js';
 import { explainCursor, markOf, nextSort, sortRows, splitDetails } from './run-log.js';
 
 const NOW = Date.UTC(2025, 2, 6, 9, 0);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fieldsFromSchema, friendlyMessage, humanize, initialValues, routeIssues, toPayload } from './schema-form.js';
+import { humanize } from './format.js';
+import { fieldsFromSchema, friendlyMessage, initialValues, routeIssues, toPayload } from './schema-form.js';
 import type { JsonSchema } from './types.js';
 
 // Verbatim `z.toJSONSchema(schema, { io: 'input' })` output (zod 4) for a settings schema with every kind.

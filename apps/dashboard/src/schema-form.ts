@@ -27,8 +27,6 @@ export interface FieldSpec {
 export type FieldValue = string | boolean;
 export type FormValues = Record<string, FieldValue>;
 
-export { humanize };
-
 function isNullSchema(schema: JsonSchema): boolean {
   return schema.type === 'null' || (Array.isArray(schema.type) && schema.type.every((t) => t === 'null'));
 }

@@ -4,8 +4,7 @@ import { Confirm, ListTable, SuccessNotice } from '../components/list-page.js';
 import { LoadStatus, useLoad } from '../components/load.js';
 import { takeFlash } from '../flash.js';
 import { HOST_KEYS } from '../destination-kind.js';
-import { formatDetail } from '../format.js';
-import { humanize } from '../schema-form.js';
+import { formatDetail, humanize } from '../format.js';
 import {
   type Connection,
   type Destination,

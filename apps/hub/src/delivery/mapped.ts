@@ -54,6 +54,16 @@ const resultOutcome = (result: WriteResult | undefined, now: number): DeliveryOu
       : outcomeOf(result.error, now);
 
 /**
+ * What a failed vendor call means for the events it carried. A lost lease is not theirs: this process no
+ * longer holds the destination, nothing it settled could be recorded (acks are fenced), and the new holder
+ * sends them. That error is thrown on, for the engine to drop the lane.
+ */
+function callOutcome(error: unknown, now: number): DeliveryOutcome {
+  if (isLeaseLost(error)) throw error;
+  return outcomeOf(error, now);
+}
+
+/**
  * The host's delivery for a destination that gives `map`: each message becomes records for the
  * connector's writers; records of one writer with equal options are written together in batches of the
  * writer's `batchSize` (records of one entity merged first when the destination merges); each event's
@@ -239,11 +249,8 @@ async function writeGroup(
       },
     );
   } catch (error) {
-    // This process no longer holds the destination: nothing it would settle could be recorded (acks are
-    // fenced), and the new holder sends these events. The engine drops the lane.
-    if (isLeaseLost(error)) throw error;
     // The call failed as a whole: what it carried, and what was still to send, share its answer.
-    const outcome = outcomeOf(error, now());
+    const outcome = callOutcome(error, now());
     for (const item of group.items)
       if (!answered.has(item)) for (const part of item.parts) settle(part.eventId, outcome);
     flush();
@@ -257,8 +264,7 @@ async function writeGroup(
         const [own] = await write([part.record]);
         outcome = resultOutcome(own, now());
       } catch (error) {
-        if (isLeaseLost(error)) throw error;
-        outcome = outcomeOf(error, now());
+        outcome = callOutcome(error, now());
       }
       settle(part.eventId, outcome);
       if (outcome.kind === 'retry') {
