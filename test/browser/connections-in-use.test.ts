@@ -1,49 +1,23 @@
-import {
-  createPendoSimulator,
-  createSalesforceSimulator,
-  listen,
-  type RunningServer,
-  salesforceId,
-} from '@synchub/sandbox';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, screenshot, screenshotIfFailed, startHarness } from './harness.js';
+import { type PendoSalesforce, startPendoSalesforce } from './pendo-salesforce.js';
 
 // A connection a pipeline uses: the Connections page says what uses it instead of offering to delete it,
 // the pipeline's form moves it to another connection, and only then can the old one be deleted.
 
-const ACCOUNTS = Array.from({ length: 6 }, (_, i) => salesforceId('001', i + 1));
-
 let harness: Harness;
-let servers: RunningServer[] = [];
-let salesforce: ReturnType<typeof createSalesforceSimulator>;
-let pendo: ReturnType<typeof createPendoSimulator>;
+let vendors: PendoSalesforce;
 let context: BrowserContext;
 let page: Page;
 const ids = { old: '', replacement: '', pendo: '', pipeline: '' };
 
 beforeAll(async () => {
-  salesforce = createSalesforceSimulator({ accounts: ACCOUNTS.length });
-  pendo = createPendoSimulator({ accountIds: ACCOUNTS });
-  servers = [await listen(salesforce.app), await listen(pendo.app)];
+  vendors = await startPendoSalesforce(6);
   harness = await startHarness('connections-in-use');
-  const sf = (name: string) =>
-    harness.api<{ connection: { id: string } }>('POST', '/api/connections', {
-      connectorId: 'salesforce',
-      name,
-      settings: { loginUrl: servers[0]!.url, clientId: salesforce.credentials.clientId, sandbox: true },
-      secrets: { clientSecret: salesforce.credentials.clientSecret, refreshToken: salesforce.credentials.refreshToken },
-    });
-  ids.old = (await sf('Salesforce (old token)')).body.connection.id;
-  ids.replacement = (await sf('Salesforce production')).body.connection.id;
-  ids.pendo = (
-    await harness.api<{ connection: { id: string } }>('POST', '/api/connections', {
-      connectorId: 'pendo',
-      name: 'Pendo',
-      settings: { baseUrl: servers[1]!.url, sandbox: true },
-      secrets: { integrationKey: pendo.credentials.integrationKey },
-    })
-  ).body.connection.id;
+  ids.old = await vendors.connectSalesforce(harness, 'Salesforce (old token)');
+  ids.replacement = await vendors.connectSalesforce(harness, 'Salesforce production');
+  ids.pendo = await vendors.connectPendo(harness, 'Pendo');
   const created = await harness.api<{ pipeline: { id: string } }>('POST', '/api/pipelines', {
     kind: 'salesforce.to_pendo',
     name: 'Account tier to Pendo',
@@ -62,7 +36,7 @@ afterEach(async ({ task }) => {
 afterAll(async () => {
   await context?.close();
   await harness?.close();
-  await Promise.all(servers.map((s) => s.close()));
+  await vendors?.close();
 });
 
 const shot = (name: string) => screenshot(page, name);
@@ -131,11 +105,11 @@ describe('a connection in use', () => {
     expect(saved.body.pipeline).toMatchObject({ connectionId: ids.replacement, enabled: true });
 
     // It runs on the new connection: Salesforce was read, Pendo written.
-    const before = salesforce.control.requests.length;
+    const before = vendors.salesforce.control.requests.length;
     const pipelineRow = page.getByRole('row', { name: /Account tier to Pendo/ });
     await pipelineRow.getByRole('button', { name: 'Run Account tier to Pendo' }).click();
     await pipelineRow.getByText('Completed', { exact: true }).waitFor();
-    expect(salesforce.control.requests.length).toBeGreaterThan(before);
+    expect(vendors.salesforce.control.requests.length).toBeGreaterThan(before);
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Connections' }).click();
     const row = page.getByRole('row', { name: /Salesforce \(old token\)/ });

@@ -8,15 +8,12 @@ import { type PendoSalesforce, startPendoSalesforce } from './pendo-salesforce.j
 
 let harness: Harness;
 let vendors: PendoSalesforce;
-let accounts: string[];
-let salesforce: PendoSalesforce['salesforce'];
 let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
   // 12 accounts in both, plus one Pendo trial account that Salesforce does not have.
   vendors = await startPendoSalesforce(12, ['acct-trial-0001']);
-  ({ salesforce, accounts: accounts } = vendors);
   harness = await startHarness('pipelines');
   await vendors.connect(harness);
   ({ context, page } = await harness.newPage({ width: 1280, height: 900 }));
@@ -95,10 +92,10 @@ describe('pipelines page', () => {
     await shot('pipelines-04-completed');
 
     // What the Salesforce simulator received: composite updates of the two Pendo_ fields on every Account.
-    const writes = salesforce.control.requests.filter((r) => r.method === 'PATCH');
+    const writes = vendors.salesforce.control.requests.filter((r) => r.method === 'PATCH');
     expect(writes.map((r) => r.path)).toEqual(['/services/data/v60.0/composite/sobjects']);
     const sent = (writes[0]?.body as { records?: Array<Record<string, unknown>> } | undefined)?.records ?? [];
-    expect(sent.map((r) => r.id).sort()).toEqual([...accounts].sort());
+    expect(sent.map((r) => r.id).sort()).toEqual([...vendors.accounts].sort());
     for (const record of sent) {
       expect(Object.keys(record).sort()).toEqual([
         'Pendo_numberofvisitors_last30d__c',
@@ -106,7 +103,7 @@ describe('pipelines page', () => {
         'attributes',
         'id',
       ]);
-      const stored = salesforce.record('Account', String(record.id));
+      const stored = vendors.salesforce.record('Account', String(record.id));
       expect(stored?.Pendo_numberofvisitors_last30d__c).toBe(record.Pendo_numberofvisitors_last30d__c);
       expect(stored?.Pendo_timeonsite_last30d__c).toBe(record.Pendo_timeonsite_last30d__c);
     }
@@ -136,8 +133,8 @@ describe('pipelines page', () => {
 
   it('a failed run shows its error code, message and the vendor’s body', async () => {
     // The integration user's refresh token is revoked in Salesforce: the next run cannot write.
-    salesforce.credentials.refreshToken = 'revoked-by-an-admin';
-    salesforce.expireSessions();
+    vendors.salesforce.credentials.refreshToken = 'revoked-by-an-admin';
+    vendors.salesforce.expireSessions();
     const row = page.getByRole('row', { name: /Pendo usage → Salesforce/ });
     await row.getByRole('button', { name: 'Run Pendo usage → Salesforce' }).click();
     await row.getByText('Failed', { exact: true }).waitFor();
